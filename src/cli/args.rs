@@ -1,0 +1,114 @@
+//! The command-line definition (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Match error logs from LLM gateways and SDKs to known problems, and print the fix.
+#[derive(Debug, Parser)]
+#[command(name = "errsig", version, about, propagate_version = true)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Match log files (or standard input) and print the known problems with their fixes.
+    ///
+    /// Exit status: 0 when a confident match was found, 1 when none, 2 on error.
+    ///
+    /// Examples:
+    ///   errsig match app.log
+    ///   python app.py 2>&1 | errsig match
+    ///   errsig match --json proxy.log
+    Match(MatchArgs),
+    /// Print the normalized text, events, evidence and redactions (for signature authors).
+    Normalize(NormalizeArgs),
+    /// Validate a corpus directory: format, regex limits, anchors, ids, relations.
+    Lint(CorpusCheckArgs),
+    /// Validate a corpus and run every example and counter-example in it.
+    Test(CorpusCheckArgs),
+    /// Search the articles (BM25).
+    Search(SearchArgs),
+    /// Print one signature's article.
+    Show(ShowArgs),
+    /// List the signatures.
+    List(ListArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CorpusArgs {
+    /// Load signatures from this directory instead of the embedded corpus (repeatable).
+    #[arg(long = "signatures", value_name = "DIR")]
+    pub(crate) signatures: Vec<PathBuf>,
+    /// Add signatures from this directory; they replace built-ins with the same id.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) overlay: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MatchArgs {
+    /// Log files; standard input when none (or `-`).
+    pub(crate) files: Vec<PathBuf>,
+    /// Print the JSON document (schema in README.md).
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Show at most N matches.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub(crate) top: usize,
+    /// The confidence bar, 0 to 1.
+    #[arg(long, value_name = "X", default_value_t = 0.5)]
+    pub(crate) min_confidence: f32,
+    /// Explain each match (anchors, specificity, boosts).
+    #[arg(long)]
+    pub(crate) explain: bool,
+    #[command(flatten)]
+    pub(crate) corpus: CorpusArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NormalizeArgs {
+    /// A log file; standard input when none.
+    pub(crate) file: Option<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CorpusCheckArgs {
+    /// Corpus directories, loaded together as one corpus (default: the embedded corpus).
+    pub(crate) dirs: Vec<PathBuf>,
+    /// Only run signatures whose id contains this text (`test` only).
+    #[arg(long, value_name = "TEXT", env = "SIG_TEST")]
+    pub(crate) filter: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SearchArgs {
+    /// The query.
+    pub(crate) query: Vec<String>,
+    /// At most N results.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub(crate) limit: usize,
+    #[command(flatten)]
+    pub(crate) corpus: CorpusArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ShowArgs {
+    /// The signature id.
+    pub(crate) id: String,
+    #[command(flatten)]
+    pub(crate) corpus: CorpusArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ListArgs {
+    /// Only signatures with this tool, provider or area tag.
+    #[arg(long, value_name = "TAG")]
+    pub(crate) tag: Option<String>,
+    #[command(flatten)]
+    pub(crate) corpus: CorpusArgs,
+}

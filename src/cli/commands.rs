@@ -1,0 +1,225 @@
+//! One function per subcommand.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use errsig::{Corpus, Engine, Problem};
+
+use super::args::{
+    Cli, Command, CorpusArgs, CorpusCheckArgs, ListArgs, MatchArgs, NormalizeArgs, SearchArgs,
+    ShowArgs,
+};
+use super::render;
+
+pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Match(args) => run_match(args),
+        Command::Normalize(args) => run_normalize(args),
+        Command::Lint(args) => run_lint(args),
+        Command::Test(args) => run_test(args),
+        Command::Search(args) => run_search(args),
+        Command::Show(args) => run_show(args),
+        Command::List(args) => run_list(args),
+    }
+}
+
+fn load_corpus(args: &CorpusArgs) -> anyhow::Result<Corpus> {
+    let base = if args.signatures.is_empty() {
+        Corpus::embedded().context("the embedded corpus is invalid")?
+    } else {
+        Corpus::load_dirs(&args.signatures).context("cannot load the signature directories")?
+    };
+    Ok(match &args.overlay {
+        Some(dir) => base.with_overlay(
+            Corpus::load_dir(dir)
+                .with_context(|| format!("cannot load the overlay `{}`", dir.display()))?,
+        ),
+        None => base,
+    })
+}
+
+fn read_input(path: Option<&Path>) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    match path {
+        None => {
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut bytes)
+                .context("cannot read standard input")?;
+        }
+        Some(path) if path == Path::new("-") => {
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut bytes)
+                .context("cannot read standard input")?;
+        }
+        Some(path) => {
+            if path.is_dir() {
+                bail!("`{}` is a directory; give log files", path.display());
+            }
+            bytes =
+                std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+        }
+    }
+    Ok(bytes)
+}
+
+fn run_match(args: MatchArgs) -> anyhow::Result<ExitCode> {
+    let corpus = load_corpus(&args.corpus)?;
+    let engine = Engine::builder()
+        .max_matches(args.top)
+        .min_confidence(args.min_confidence)
+        .build(&corpus)
+        .context("cannot build the engine")?;
+    let inputs: Vec<Option<PathBuf>> = if args.files.is_empty() {
+        vec![None]
+    } else {
+        args.files.iter().cloned().map(Some).collect()
+    };
+    let mut out = std::io::stdout().lock();
+    let mut any_match = false;
+    let many = inputs.len() > 1;
+    for input in &inputs {
+        let bytes = read_input(input.as_deref())?;
+        let report = engine.match_bytes(&bytes);
+        any_match |= !report.matches().is_empty();
+        let name =
+            input.as_ref().map_or_else(|| "<stdin>".to_string(), |path| path.display().to_string());
+        if args.json {
+            let document = errsig::wire::MatchDocument::from_report(&report);
+            let text = if many {
+                serde_json::to_string(&document)?
+            } else {
+                serde_json::to_string_pretty(&document)?
+            };
+            writeln!(out, "{text}")?;
+        } else {
+            render::report(&mut out, &name, &report, args.explain)?;
+        }
+    }
+    out.flush()?;
+    Ok(if any_match { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn run_normalize(args: NormalizeArgs) -> anyhow::Result<ExitCode> {
+    let bytes = read_input(args.file.as_deref())?;
+    let text = String::from_utf8_lossy(&bytes);
+    let normalized = errsig::normalize(&text);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&errsig::wire::NormalizeDocument::from_normalized(
+                &normalized
+            ))?
+        )?;
+    } else {
+        render::normalized(&mut out, &normalized)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn corpus_for_check(args: &CorpusCheckArgs) -> Result<Corpus, anyhow::Error> {
+    if args.dirs.is_empty() { Ok(Corpus::embedded()?) } else { Ok(Corpus::load_dirs(&args.dirs)?) }
+}
+
+fn print_problems(error: &anyhow::Error) -> bool {
+    if let Some(errsig::ErrorKind::InvalidCorpus(problems)) =
+        error.downcast_ref::<errsig::Error>().map(errsig::Error::kind)
+    {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "{} problem(s):", problems.len());
+        for problem in problems {
+            let _ = writeln!(err, "  {}", Problem::to_string(problem));
+        }
+        return true;
+    }
+    false
+}
+
+fn run_lint(args: CorpusCheckArgs) -> anyhow::Result<ExitCode> {
+    let built = corpus_for_check(&args).and_then(|corpus| Ok((Engine::new(&corpus)?, corpus)));
+    match built {
+        Ok((_, corpus)) => {
+            println!("ok: {} signatures, corpus version {}", corpus.len(), corpus.version());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) if print_problems(&error) => Ok(ExitCode::from(1)),
+        Err(error) => Err(error),
+    }
+}
+
+fn run_test(args: CorpusCheckArgs) -> anyhow::Result<ExitCode> {
+    let built = corpus_for_check(&args).and_then(|corpus| Ok((Engine::new(&corpus)?, corpus)));
+    let (engine, corpus) = match built {
+        Ok(pair) => pair,
+        Err(error) if print_problems(&error) => return Ok(ExitCode::from(1)),
+        Err(error) => return Err(error),
+    };
+    let failures: Vec<_> = engine
+        .self_test()
+        .into_iter()
+        .filter(|failure| {
+            args.filter
+                .as_ref()
+                .is_none_or(|filter| failure.signature.as_str().contains(filter.as_str()))
+        })
+        .collect();
+    let cases: usize =
+        corpus.signatures().iter().map(|s| s.examples().len() + s.counter_examples().len()).sum();
+    let mut err = std::io::stderr().lock();
+    for failure in &failures {
+        writeln!(err, "{failure}")?;
+    }
+    let passed = cases - failures.len().min(cases);
+    println!("{} signatures: {passed} passed, {} failed", corpus.len(), failures.len());
+    Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn run_search(args: SearchArgs) -> anyhow::Result<ExitCode> {
+    let engine = Engine::new(&load_corpus(&args.corpus)?)?;
+    let query = args.query.join(" ");
+    let results = engine.search_articles(&query, args.limit);
+    let mut out = std::io::stdout().lock();
+    for warning in results.warnings() {
+        eprintln!("errsig: ignored part of the query: {warning}");
+    }
+    for hit in results.hits() {
+        writeln!(out, "{:>6.2}  {}  {}", hit.score(), hit.signature_id(), hit.title())?;
+    }
+    Ok(if results.hits().is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn run_show(args: ShowArgs) -> anyhow::Result<ExitCode> {
+    let engine = Engine::new(&load_corpus(&args.corpus)?)?;
+    let Some(signature) = engine.signature(&args.id) else {
+        bail!("no signature has the id `{}`; `errsig list` shows them all", args.id);
+    };
+    render::article(&mut std::io::stdout().lock(), signature)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_list(args: ListArgs) -> anyhow::Result<ExitCode> {
+    let corpus = load_corpus(&args.corpus)?;
+    let mut out = std::io::stdout().lock();
+    for signature in corpus.signatures() {
+        let tags = signature.tags();
+        let wanted = args.tag.as_ref().is_none_or(|tag| {
+            tags.tool == *tag || tags.area == *tag || tags.providers.contains(tag)
+        });
+        if wanted {
+            writeln!(
+                out,
+                "{}  [{} {}]  {}",
+                signature.id(),
+                tags.tool,
+                tags.area,
+                signature.title()
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,23 @@
+//! Argument parsing and dispatch. Exit codes: 0 matched (or success), 1 no match (or checks
+//! failed), 2 error.
+
+mod args;
+mod commands;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub(crate) fn run() -> anyhow::Result<ExitCode> {
+    let args = args::Cli::parse();
+    commands::dispatch(args)
+}
+
+pub(crate) fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,201 @@
+//! Human-readable output.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use errsig::{MatchKind, MatchReport, Normalized, Signature, Verdict};
+
+pub(crate) fn report(
+    out: &mut impl Write,
+    name: &str,
+    report: &MatchReport,
+    explain: bool,
+) -> std::io::Result<()> {
+    let input = report.input();
+    match report.verdict() {
+        Verdict::EmptyInput => writeln!(out, "{name}: empty input, nothing to match")?,
+        Verdict::NoConfidentMatch => writeln!(out, "{name}: no confident match")?,
+        _ => writeln!(out, "{name}: {} known problem(s)", report.matches().len())?,
+    }
+    if input.lossy_utf8 {
+        writeln!(out, "note: the input was not valid UTF-8; invalid bytes were replaced")?;
+    }
+    if let Some(truncated) = input.truncated {
+        writeln!(
+            out,
+            "note: the input was too large; {} bytes in the middle were skipped",
+            truncated.skipped_bytes
+        )?;
+    }
+    for (rank, found) in report.matches().iter().enumerate() {
+        let signature = found.signature();
+        writeln!(out)?;
+        writeln!(out, "{}. {}  [{}]", rank + 1, signature.title(), signature.id())?;
+        let kind = match found.kind() {
+            MatchKind::Verified => "verified".to_string(),
+            MatchKind::Fuzzy { similarity } => format!("fuzzy, similarity {similarity:.2}"),
+            _ => "other".to_string(),
+        };
+        let lines: Vec<String> = found
+            .occurrences()
+            .iter()
+            .map(|o| {
+                if o.line_range().0 == o.line_range().1 {
+                    o.line_range().0.to_string()
+                } else {
+                    format!("{}-{}", o.line_range().0, o.line_range().1)
+                }
+            })
+            .collect();
+        writeln!(
+            out,
+            "   confidence {:.2} ({kind}), seen {} time(s), lines {}",
+            found.confidence().value(),
+            found.occurrence_count(),
+            lines.join(", ")
+        )?;
+        for occurrence in found.occurrences().iter().take(2) {
+            for (number, text) in occurrence.lines() {
+                writeln!(out, "   {number:>5} | {text}")?;
+            }
+        }
+        if !found.variables().is_empty() {
+            let vars: Vec<String> =
+                found.variables().iter().map(|(k, v)| format!("{k}={v}")).collect();
+            writeln!(out, "   captured: {}", vars.join(", "))?;
+        }
+        if explain {
+            let why = found.explanation();
+            writeln!(
+                out,
+                "   why: anchors {:?}; specificity {:.2}; boosts {:?} of {}; final exception: {}{}",
+                why.anchors(),
+                why.specificity(),
+                why.boosts(),
+                why.boost_total(),
+                why.in_final_exception(),
+                why.ranked_below()
+                    .map(|id| format!("; ranked below its cause {id}"))
+                    .unwrap_or_default()
+            )?;
+        }
+        writeln!(out)?;
+        writeln!(out, "   What it means:")?;
+        indent(out, &signature.article().summary, 5)?;
+        writeln!(out, "   Fixes:")?;
+        for (index, fix) in found.fixes().iter().enumerate() {
+            writeln!(out, "     {}) {}", index + 1, fix.title)?;
+            if let Some(body) = &fix.body {
+                indent(out, body, 8)?;
+            }
+            if let Some(code) = &fix.code {
+                writeln!(out, "        ```{}", fix.lang.as_deref().unwrap_or(""))?;
+                indent(out, code, 8)?;
+                writeln!(out, "        ```")?;
+            }
+        }
+        writeln!(out, "   Verify:")?;
+        indent(out, &signature.article().verify, 5)?;
+    }
+    if report.matches().is_empty() && !report.suggestions().is_empty() {
+        writeln!(out, "nearest articles (low confidence):")?;
+        for suggestion in report.suggestions() {
+            writeln!(
+                out,
+                "   {:.2}  {}  {}",
+                suggestion.confidence().value(),
+                suggestion.signature_id(),
+                suggestion.signature().title()
+            )?;
+        }
+    }
+    let mut families: BTreeMap<&str, usize> = BTreeMap::new();
+    for redaction in report.redactions() {
+        *families.entry(redaction.family()).or_default() += 1;
+    }
+    if !families.is_empty() {
+        let list: Vec<String> =
+            families.iter().map(|(family, n)| format!("{n} {family}")).collect();
+        writeln!(out, "\nredacted before matching: {} (nothing is stored)", list.join(", "))?;
+    }
+    Ok(())
+}
+
+fn indent(out: &mut impl Write, text: &str, width: usize) -> std::io::Result<()> {
+    for line in text.lines() {
+        if line.is_empty() {
+            writeln!(out)?;
+        } else {
+            writeln!(out, "{:width$}{line}", "")?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn normalized(out: &mut impl Write, normalized: &Normalized) -> std::io::Result<()> {
+    for event in normalized.events() {
+        let (first, last) = event.lines();
+        writeln!(out, "--- {} (lines {first}-{last})", event.kind().as_str())?;
+        writeln!(out, "{}", event.text())?;
+    }
+    if !normalized.evidence().is_empty() {
+        writeln!(out, "--- evidence")?;
+        for item in normalized.evidence() {
+            writeln!(
+                out,
+                "line {}: {} = {}",
+                item.line(),
+                item.kind().name(),
+                item.kind().display_value()
+            )?;
+        }
+    }
+    if !normalized.redactions().is_empty() {
+        writeln!(out, "--- redacted")?;
+        for item in normalized.redactions() {
+            writeln!(out, "line {}: {}", item.line(), item.family())?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn article(out: &mut impl Write, signature: &Signature) -> std::io::Result<()> {
+    let article = signature.article();
+    writeln!(out, "{}  [{}]", signature.title(), signature.id())?;
+    writeln!(
+        out,
+        "tool {}, area {}, providers {}",
+        signature.tags().tool,
+        signature.tags().area,
+        signature.tags().providers.join(", ")
+    )?;
+    writeln!(out, "\nWhat it means:")?;
+    indent(out, &article.summary, 2)?;
+    writeln!(out, "\nCauses:")?;
+    for cause in &article.causes {
+        writeln!(out, "  - {cause}")?;
+    }
+    writeln!(out, "\nFixes:")?;
+    for (index, fix) in article.fixes.iter().enumerate() {
+        writeln!(out, "  {}) {}", index + 1, fix.title)?;
+        if let Some(body) = &fix.body {
+            indent(out, body, 5)?;
+        }
+        if let Some(code) = &fix.code {
+            writeln!(out, "     ```{}", fix.lang.as_deref().unwrap_or(""))?;
+            indent(out, code, 5)?;
+            writeln!(out, "     ```")?;
+        }
+    }
+    writeln!(out, "\nVerify:")?;
+    indent(out, &article.verify, 2)?;
+    if let Some(note) = &signature.versions().note {
+        writeln!(out, "\nVersions:")?;
+        indent(out, note, 2)?;
+    }
+    writeln!(out, "\nSources:")?;
+    for source in signature.sources() {
+        writeln!(out, "  - {source}")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,342 @@
+//! Normalized events -> candidate signatures (one automaton pass) -> verified or fuzzy hits.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use crate::compile::{Compiled, CompiledConditions, CompiledSignature, Role, captures_of, words};
+use crate::normalize::{Event, Evidence, EvidenceKind};
+
+/// The longest event prefix compared with templates, in bytes: caps fuzzy work per event.
+const MAX_FUZZY_BYTES: usize = 4096;
+/// The most signatures whose templates are compared with one event.
+const MAX_FUZZY_CANDIDATES: usize = 16;
+/// The longest line compared with a template, in words.
+const MAX_FUZZY_LINE_WORDS: usize = 200;
+/// The least similarity for a fuzzy hit.
+pub(crate) const MIN_FUZZY_SIMILARITY: f64 = 0.75;
+
+/// How a hit was established.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum HitKind {
+    /// Every pattern and condition held.
+    Verified,
+    /// Patterns failed, but a template is this similar (0..=1) to a line of the event.
+    Fuzzy(f64),
+}
+
+/// One signature found in one event.
+#[derive(Debug, Clone)]
+pub(crate) struct Hit {
+    pub(crate) signature: usize,
+    pub(crate) kind: HitKind,
+    /// Ranges in the event text: the patterns' matches (or the most similar line).
+    pub(crate) ranges: Vec<Range<usize>>,
+    /// Anchors found in the event.
+    pub(crate) anchors: Vec<String>,
+    /// Named groups, as ranges in the event text.
+    pub(crate) variables: BTreeMap<String, Range<usize>>,
+    /// Variables captured from URL evidence (already redacted).
+    pub(crate) url_variables: BTreeMap<String, String>,
+    /// Whether the match lies in the event's root-cause part.
+    pub(crate) in_focus: bool,
+    /// Names of the boost conditions that held.
+    pub(crate) boosts: Vec<&'static str>,
+}
+
+/// Finds the hits in `event`. With `prefilter` off, every signature is tried and anchors are
+/// checked by plain substring search: the brute-force reference the automaton must agree with.
+pub(crate) fn find_hits(
+    compiled: &Compiled,
+    event: &Event,
+    evidence: &[Evidence],
+    prefilter: bool,
+) -> Vec<Hit> {
+    let text = event.text();
+    let (anchored, keyworded) =
+        if prefilter { candidates(compiled, text) } else { brute_candidates(compiled, text) };
+    let mut hits = Vec::new();
+    for (signature, anchors) in &anchored {
+        if let Some(hit) = verify(compiled, *signature, event, evidence, anchors.clone()) {
+            hits.push(hit);
+        }
+    }
+    let mut fuzzy_tried = 0;
+    for signature in keyworded {
+        if anchored.iter().any(|(verified, _)| {
+            *verified == signature && hits.iter().any(|hit| hit.signature == signature)
+        }) {
+            continue;
+        }
+        if fuzzy_tried == MAX_FUZZY_CANDIDATES {
+            break;
+        }
+        fuzzy_tried += 1;
+        if let Some(hit) = fuzzy(compiled, signature, event, evidence) {
+            hits.push(hit);
+        }
+    }
+    hits
+}
+
+type Candidates = (Vec<(usize, Vec<String>)>, Vec<usize>);
+
+fn candidates(compiled: &Compiled, text: &str) -> Candidates {
+    let mut anchored: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let mut keyworded: Vec<usize> = Vec::new();
+    for found in compiled.automaton.find_overlapping_iter(text) {
+        let literal = text[found.range()].to_ascii_lowercase();
+        for (signature, role) in &compiled.owners[found.pattern().as_usize()] {
+            match role {
+                Role::Anchor => {
+                    let anchors = anchored.entry(*signature).or_default();
+                    if !anchors.contains(&literal) {
+                        anchors.push(literal.clone());
+                    }
+                }
+                Role::Keyword => keyworded.push(*signature),
+            }
+        }
+    }
+    keyworded.sort_unstable();
+    keyworded.dedup();
+    (anchored.into_iter().collect(), keyworded)
+}
+
+fn brute_candidates(compiled: &Compiled, text: &str) -> Candidates {
+    let lower = text.to_ascii_lowercase();
+    let mut anchored = Vec::new();
+    let mut keyworded = Vec::new();
+    for (index, signature) in compiled.signatures.iter().enumerate() {
+        let mut found: Vec<String> = signature
+            .anchors
+            .iter()
+            .filter(|anchor| lower.contains(anchor.as_str()))
+            .cloned()
+            .collect();
+        found.sort();
+        found.dedup();
+        if !found.is_empty() {
+            anchored.push((index, found));
+        }
+        let has_keyword =
+            signature.templates.iter().flat_map(|template| &template.words).any(|word| {
+                word.len() >= 5 && !word.starts_with('<') && lower.contains(word.as_str())
+            });
+        if has_keyword {
+            keyworded.push(index);
+        }
+    }
+    (anchored, keyworded)
+}
+
+fn verify(
+    compiled: &Compiled,
+    index: usize,
+    event: &Event,
+    evidence: &[Evidence],
+    mut anchors: Vec<String>,
+) -> Option<Hit> {
+    let signature = &compiled.signatures[index];
+    let text = event.text();
+    let mut ranges = Vec::new();
+    for regex in &signature.all {
+        ranges.push(regex.find(text)?.range());
+    }
+    if !signature.any.is_empty() {
+        let found = signature.any.iter().find_map(|regex| regex.find(text))?;
+        ranges.push(found.range());
+    }
+    if signature.none.iter().any(|regex| regex.is_match(text)) {
+        return None;
+    }
+    let mut url_variables = BTreeMap::new();
+    if !conditions_hold(&signature.require, evidence, &mut url_variables) {
+        return None;
+    }
+    let mut variables = BTreeMap::new();
+    for regex in signature.all.iter().chain(&signature.any) {
+        captures_of(regex, text, &mut variables);
+    }
+    let boosts = boosts_held(signature, evidence, &mut url_variables);
+    anchors.sort();
+    let in_focus = event.focus > 0 && ranges.iter().any(|range| range.end > event.focus);
+    Some(Hit {
+        signature: index,
+        kind: HitKind::Verified,
+        ranges,
+        anchors,
+        variables,
+        url_variables,
+        in_focus,
+        boosts,
+    })
+}
+
+fn fuzzy(compiled: &Compiled, index: usize, event: &Event, evidence: &[Evidence]) -> Option<Hit> {
+    let signature = &compiled.signatures[index];
+    if signature.templates.is_empty() {
+        return None;
+    }
+    let text = event.text();
+    let limit = floor_char_boundary(text, MAX_FUZZY_BYTES);
+    let mut best: Option<(f64, Range<usize>)> = None;
+    let mut offset = 0;
+    for line in text[..limit].split('\n') {
+        let range = offset..offset + line.len();
+        offset += line.len() + 1;
+        let line_words = words(&line.to_ascii_lowercase());
+        if line_words.is_empty() {
+            continue;
+        }
+        let line_words = &line_words[..line_words.len().min(MAX_FUZZY_LINE_WORDS)];
+        for template in &signature.templates {
+            let similarity = similarity(&template.words, line_words);
+            if best.as_ref().is_none_or(|(score, _)| similarity > *score) {
+                best = Some((similarity, range.clone()));
+            }
+        }
+    }
+    let (similarity, range) = best?;
+    if similarity < MIN_FUZZY_SIMILARITY {
+        return None;
+    }
+    if signature.none.iter().any(|regex| regex.is_match(text)) {
+        return None;
+    }
+    let mut url_variables = BTreeMap::new();
+    if !conditions_hold(&signature.require, evidence, &mut url_variables) {
+        return None;
+    }
+    let boosts = boosts_held(signature, evidence, &mut url_variables);
+    let in_focus = event.focus > 0 && range.end > event.focus;
+    Some(Hit {
+        signature: index,
+        kind: HitKind::Fuzzy(similarity),
+        ranges: vec![range],
+        anchors: Vec::new(),
+        variables: BTreeMap::new(),
+        url_variables,
+        in_focus,
+        boosts,
+    })
+}
+
+/// The best similarity between `template` and any window of `line` of about the template's length,
+/// comparing word sequences with normalized Levenshtein distance over words.
+pub(crate) fn similarity(template: &[String], line: &[String]) -> f64 {
+    if template.is_empty() {
+        return 0.0;
+    }
+    let mut best: f64 = 0.0;
+    let lengths = [template.len().saturating_sub(1).max(1), template.len(), template.len() + 1];
+    for window in lengths {
+        if window > line.len() {
+            best = best.max(word_similarity(template, line));
+            continue;
+        }
+        for start in 0..=line.len() - window {
+            best = best.max(word_similarity(template, &line[start..start + window]));
+        }
+    }
+    best
+}
+
+fn word_similarity(a: &[String], b: &[String]) -> f64 {
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 1.0;
+    }
+    let a: Vec<&String> = a.iter().collect();
+    let b: Vec<&String> = b.iter().collect();
+    1.0 - strsim::generic_levenshtein(&a, &b) as f64 / longest as f64
+}
+
+fn conditions_hold(
+    conditions: &CompiledConditions,
+    evidence: &[Evidence],
+    variables: &mut BTreeMap<String, String>,
+) -> bool {
+    condition_results(conditions, evidence, variables).iter().all(|(_, held)| *held)
+}
+
+fn boosts_held(
+    signature: &CompiledSignature,
+    evidence: &[Evidence],
+    variables: &mut BTreeMap<String, String>,
+) -> Vec<&'static str> {
+    condition_results(&signature.boost, evidence, variables)
+        .into_iter()
+        .filter(|(_, held)| *held)
+        .map(|(name, _)| name)
+        .collect()
+}
+
+fn condition_results(
+    conditions: &CompiledConditions,
+    evidence: &[Evidence],
+    variables: &mut BTreeMap<String, String>,
+) -> Vec<(&'static str, bool)> {
+    let mut results = Vec::new();
+    if !conditions.status.is_empty() {
+        let held = evidence.iter().any(|item| matches!(item.kind(), EvidenceKind::Status(code) if conditions.status.contains(code)));
+        results.push(("status", held));
+    }
+    if !conditions.provider.is_empty() {
+        let held = evidence.iter().any(|item| matches!(item.kind(), EvidenceKind::Provider(name) if conditions.provider.contains(name)));
+        results.push(("provider", held));
+    }
+    if !conditions.url_host.is_empty() {
+        let held = evidence.iter().any(|item| matches!(item.kind(), EvidenceKind::Url { host_kind, .. } if conditions.url_host.contains(host_kind)));
+        results.push(("url_host", held));
+    }
+    if let Some(regex) = &conditions.url_path {
+        let mut held = false;
+        for item in evidence {
+            if let EvidenceKind::Url { path, .. } = item.kind() {
+                if let Some(captures) = regex.captures(path) {
+                    held = true;
+                    for name in regex.capture_names().flatten() {
+                        if let Some(group) = captures.name(name) {
+                            variables
+                                .entry(name.to_string())
+                                .or_insert_with(|| group.as_str().to_string());
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+        results.push(("url_path", held));
+    }
+    results
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    if index >= text.len() {
+        return text.len();
+    }
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(text: &str) -> Vec<String> {
+        words(text)
+    }
+
+    #[test]
+    fn similarity_tolerates_drift() {
+        let template = w("access denied due to invalid subscription key or wrong api endpoint");
+        let drifted = w(
+            "error: access denied due to an invalid subscription key or incorrect api endpoint. make sure",
+        );
+        assert!(similarity(&template, &drifted) >= MIN_FUZZY_SIMILARITY);
+        let unrelated = w("permission denied while reading the subscription file from disk");
+        assert!(similarity(&template, &unrelated) < MIN_FUZZY_SIMILARITY);
+    }
+}

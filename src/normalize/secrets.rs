@@ -1,0 +1,225 @@
+//! Secret detection. Runs first, on the caller's line, so nothing downstream sees a secret.
+//!
+//! Each rule names a family and a regex whose group 1 (or whole match) is the secret value.
+//! A `RegexSet` pass tells which rules can match a line, so a clean line costs one scan.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::{Regex, RegexSet};
+
+/// A detection rule: the family it reports and the regex that finds it.
+struct Rule {
+    family: &'static str,
+    regex: &'static str,
+    /// Values that are never secrets even though the context says so (config references).
+    check_value: bool,
+}
+
+const RULES: &[Rule] = &[
+    // Multi-line PEM blocks are handled by the caller; this catches one-line and escaped forms.
+    rule(
+        "private-key",
+        r"-----BEGIN [A-Z ]*PRIVATE KEY-----(?:[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----|[\s\S]*)",
+    ),
+    rule("anthropic-key", r"\bsk-ant-[A-Za-z0-9_\-]{8,}"),
+    rule("openrouter-key", r"\bsk-or-[A-Za-z0-9_\-]{8,}"),
+    rule("langfuse-key", r"\b[sp]k-lf-[A-Za-z0-9_\-]{8,}"),
+    rule("openai-project-key", r"\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-*.]{4,}"),
+    // OpenAI user keys, LiteLLM virtual and master keys (`sk-1234` is a real master key shape).
+    rule("openai-or-litellm-key", r"\bsk-[A-Za-z0-9][A-Za-z0-9_\-*.]{3,}"),
+    rule("stripe-key", r"\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{10,}"),
+    rule("aws-access-key-id", r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b"),
+    ctx(
+        "aws-secret-key",
+        r#"(?i)aws_?secret_?(?:access_?)?key[\\"']*\s*[:=]\s*[\\"']*([A-Za-z0-9/+=]{20,})"#,
+    ),
+    rule("google-api-key", r"\bAIza[0-9A-Za-z_\-]{30,}"),
+    rule("google-oauth-token", r"\bya29\.[0-9A-Za-z_\-.]{20,}"),
+    rule("github-token", r"\bgh[pousr]_[A-Za-z0-9]{20,}"),
+    rule("github-pat", r"\bgithub_pat_[A-Za-z0-9_]{20,}"),
+    rule("gitlab-token", r"\bgl(?:pat|dt|ptt|rt)-[A-Za-z0-9_\-]{16,}"),
+    rule("slack-token", r"\bxox[abposre]-[A-Za-z0-9\-]{10,}"),
+    rule("slack-webhook", r"hooks\.slack\.com/services/[A-Za-z0-9/_\-]{16,}"),
+    rule("huggingface-token", r"\bhf_[A-Za-z0-9]{20,}"),
+    rule("groq-key", r"\bgsk_[A-Za-z0-9]{20,}"),
+    rule("xai-key", r"\bxai-[A-Za-z0-9]{20,}"),
+    rule("perplexity-key", r"\bpplx-[A-Za-z0-9]{20,}"),
+    rule("replicate-token", r"\br8_[A-Za-z0-9]{20,}"),
+    rule("npm-token", r"\bnpm_[A-Za-z0-9]{30,}"),
+    rule("pypi-token", r"\bpypi-[A-Za-z0-9_\-]{40,}"),
+    rule("sendgrid-key", r"\bSG\.[A-Za-z0-9_\-]{16,}\.[A-Za-z0-9_\-]{16,}"),
+    rule("databricks-token", r"\bdapi[0-9a-f]{32}\b"),
+    rule("twilio-key", r"\bSK[0-9a-fA-F]{32}\b"),
+    rule("telegram-bot-token", r"\b[0-9]{8,10}:AA[A-Za-z0-9_\-]{30,}"),
+    rule("jwt", r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*"),
+    ctx("bearer-token", r"(?i)\bbearer\s+([A-Za-z0-9._~+/=\-]{8,})"),
+    ctx("basic-auth", r"(?i)\bbasic\s+([A-Za-z0-9+/]{8,}={0,2})"),
+    ctx("cookie", r"(?i)\b(?:set-)?cookie:\s*([^\r\n]{4,})"),
+    ctx("url-password", r"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,15}://[^\s/:@<>]{0,64}:([^\s/@<>]{1,128})@"),
+    ctx(
+        "query-credential",
+        r"(?i)[?&](?:key|api[_\-]?key|token|access_token|auth|sig|signature|client_secret|password|secret|code)=([^&\s\x22'#<>]{4,})",
+    ),
+    ctx(
+        "connection-string-secret",
+        r"(?i)\b(?:password|pwd|accountkey|sharedaccesskey|sharedaccesssignature)=([^;\s\x22'<>]{3,})",
+    ),
+    ctx(
+        "credential-field",
+        r#"(?i)\b(?:x-api-key|api-key|x-goog-api-key|ocp-apim-subscription-key|x-litellm-api-key|api_key|apikey|api_token|access_token|auth_token|refresh_token|id_token|client_secret|secret_key|secret_access_key|private_key_id|private_key|master_key|salt_key|password|passwd|secret|azure_ad_token|aws_session_token)[\\"']*\s*[:=]\s*[\\"']*([^\s\\"',;}<>)\]]{4,})"#,
+    ),
+    ctx(
+        "env-credential",
+        r#"\b[A-Z][A-Z0-9_]*(?:API_KEY|_KEY|SECRET|TOKEN|PASSWORD|PASSWD)\s*[=:]\s*[\\"']*([^\s\\"'<>]{4,})"#,
+    ),
+    // 64 hex digits: LiteLLM stores virtual keys as their SHA-256 and echoes it in errors.
+    rule("key-hash", r"\b[0-9a-fA-F]{64}\b"),
+    // 32 hex digits is the shape of an Azure OpenAI key; treat a bare one as a secret.
+    rule("hex-credential", r"\b[0-9a-fA-F]{32}\b"),
+];
+
+const fn rule(family: &'static str, regex: &'static str) -> Rule {
+    Rule { family, regex, check_value: false }
+}
+
+const fn ctx(family: &'static str, regex: &'static str) -> Rule {
+    Rule { family, regex, check_value: true }
+}
+
+struct Compiled {
+    set: RegexSet,
+    regexes: Vec<Regex>,
+}
+
+static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
+    let patterns: Vec<&str> = RULES.iter().map(|rule| rule.regex).collect();
+    Compiled {
+        set: RegexSet::new(&patterns).expect("built-in secret patterns are valid"),
+        regexes: patterns
+            .iter()
+            .map(|pattern| Regex::new(pattern).expect("built-in secret patterns are valid"))
+            .collect(),
+    }
+});
+
+/// The number of secret families errsig detects.
+pub(crate) fn family_count() -> usize {
+    RULES.len()
+}
+
+/// A found secret: its byte range in the line and its family.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SecretHit {
+    pub(crate) range: Range<usize>,
+    pub(crate) family: &'static str,
+}
+
+/// Finds the secrets in `line`, sorted and disjoint.
+pub(crate) fn find_secrets(line: &str) -> Vec<SecretHit> {
+    let compiled = &*COMPILED;
+    let mut hits: Vec<SecretHit> = Vec::new();
+    for rule_index in compiled.set.matches(line).iter() {
+        let rule = &RULES[rule_index];
+        for captures in compiled.regexes[rule_index].captures_iter(line) {
+            let value = captures.get(1).or_else(|| captures.get(0)).expect("group 0 always exists");
+            if rule.check_value && !looks_like_secret_value(value.as_str()) {
+                continue;
+            }
+            hits.push(SecretHit { range: value.range(), family: rule.family });
+        }
+    }
+    // Earlier rules are more specific: keep the first claim on any byte.
+    hits.sort_by_key(|hit| (hit.range.start, std::cmp::Reverse(hit.range.end)));
+    let mut disjoint: Vec<SecretHit> = Vec::with_capacity(hits.len());
+    for hit in hits {
+        match disjoint.last_mut() {
+            Some(last) if hit.range.start < last.range.end => {
+                last.range.end = last.range.end.max(hit.range.end);
+            }
+            _ => disjoint.push(hit),
+        }
+    }
+    disjoint
+}
+
+/// Values that a context rule must leave alone: references and placeholders, not secrets.
+fn looks_like_secret_value(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    const NOT_SECRETS: &[&str] = &[
+        "os.environ/",
+        "${",
+        "$(",
+        "{{",
+        "<",
+        "none",
+        "null",
+        "true",
+        "false",
+        "your",
+        "xxx",
+        "***",
+        "redacted",
+        "env:",
+        "environ[",
+        "getenv",
+        "os.getenv",
+        "settings.",
+        "config.",
+        "process.env",
+    ];
+    if NOT_SECRETS.iter().any(|prefix| lower.starts_with(prefix)) {
+        return false;
+    }
+    // A word such as `required` or `missing` after `api_key:` is prose, not a key.
+    let is_plain_word = value.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == '-');
+    !(is_plain_word && value.len() < 16)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn families(line: &str) -> Vec<(&str, &'static str)> {
+        find_secrets(line).into_iter().map(|hit| (&line[hit.range.clone()], hit.family)).collect()
+    }
+
+    #[test]
+    fn finds_prefixed_keys() {
+        assert_eq!(
+            families("key sk-proj-Ab3dEf6hIj9kLm2nOp5q and sk-ant-api03-xyzxyzxyz1"),
+            vec![
+                ("sk-proj-Ab3dEf6hIj9kLm2nOp5q", "openai-project-key"),
+                ("sk-ant-api03-xyzxyzxyz1", "anthropic-key")
+            ]
+        );
+        assert_eq!(families("master_key: sk-1234"), vec![("sk-1234", "openai-or-litellm-key")]);
+    }
+
+    #[test]
+    fn context_rules_skip_references() {
+        assert!(families("api_key: os.environ/AZURE_API_KEY").is_empty());
+        assert!(families("api_key: required").is_empty());
+        assert_eq!(
+            families("api-key: 0123abcd0123abcd"),
+            vec![("0123abcd0123abcd", "credential-field")]
+        );
+        assert_eq!(
+            families("postgresql://llm:s3cr3t@db:5432/litellm"),
+            vec![("s3cr3t", "url-password")]
+        );
+        assert_eq!(
+            families("Authorization: Bearer abc.def-123456"),
+            vec![("abc.def-123456", "bearer-token")]
+        );
+    }
+
+    #[test]
+    fn prose_is_not_a_secret() {
+        assert!(
+            families("Incorrect API key provided. You can find your API key at the dashboard")
+                .is_empty()
+        );
+        assert!(families("risk-based routing with token rate limit").is_empty());
+    }
+}

@@ -1,0 +1,300 @@
+//! Grouping normalized lines into events: Python tracebacks (with their chained exceptions),
+//! JSON bodies that span lines, and single lines. Works one line at a time so streams can report
+//! an event as soon as it is complete.
+
+use std::ops::Range;
+
+use super::mapped::MappedText;
+use super::{Event, Line};
+
+/// What kind of event a group of lines is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EventKind {
+    /// A Python traceback, from `Traceback (most recent call last):` to its final exception,
+    /// including chained tracebacks.
+    Traceback,
+    /// A JSON (or Python dict) body spread over several lines.
+    JsonBody,
+    /// A line that is a whole JSON object (JSON-lines logs).
+    JsonLine,
+    /// Any other single line.
+    Line,
+}
+
+impl EventKind {
+    /// A short name: `traceback`, `json_body`, `json_line`, `line`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Traceback => "traceback",
+            EventKind::JsonBody => "json_body",
+            EventKind::JsonLine => "json_line",
+            EventKind::Line => "line",
+        }
+    }
+}
+
+/// The most lines a multi-line event may hold before it is closed anyway.
+const MAX_EVENT_LINES: usize = 400;
+/// The most message lines after a traceback's final exception line.
+const MAX_MESSAGE_LINES: usize = 60;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Inside `File ...` frames.
+    Frames,
+    /// After the final exception line; further unprefixed lines continue its message.
+    Message,
+    /// A blank line after the message: a chain marker may follow.
+    AfterBlank,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Idle,
+    Traceback { start: usize, phase: Phase, final_line: Option<usize>, last_content: usize },
+    Json { start: usize, depth: i64 },
+}
+
+/// An event's line range, with the line where its root cause starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Closed {
+    pub(crate) lines: Range<usize>,
+    pub(crate) kind: EventKind,
+    pub(crate) focus_line: usize,
+}
+
+/// The incremental segmenter. Feed it every line with [`Segmenter::push`]; it returns the events
+/// that became complete.
+#[derive(Debug, Clone)]
+pub(crate) struct Segmenter {
+    state: State,
+    last_pushed: Option<usize>,
+}
+
+impl Default for Segmenter {
+    fn default() -> Self {
+        Segmenter { state: State::Idle, last_pushed: None }
+    }
+}
+
+fn is_traceback_start(text: &str) -> bool {
+    text.starts_with("Traceback (most recent call last)")
+}
+
+fn is_chain_marker(text: &str) -> bool {
+    text.starts_with("During handling of the above exception")
+        || text.starts_with("The above exception was the direct cause")
+}
+
+fn is_frame(line: &Line) -> bool {
+    let text = line.text.as_str();
+    line.indent > 0
+        || text.starts_with("File \"")
+        || text.starts_with("File <")
+        || text.starts_with("^")
+}
+
+/// The change in bracket depth over `text`, ignoring brackets inside double-quoted strings.
+fn bracket_delta(text: &str) -> i64 {
+    let mut depth = 0i64;
+    let mut in_string = false;
+    let mut escaped = false;
+    for byte in text.bytes() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth -= 1,
+            _ => {}
+        }
+    }
+    depth
+}
+
+impl Segmenter {
+    /// Whether an event is open (lines are held until it completes).
+    pub(crate) fn open_since(&self) -> Option<usize> {
+        match self.state {
+            State::Idle => None,
+            State::Traceback { start, .. } | State::Json { start, .. } => Some(start),
+        }
+    }
+
+    /// Takes line `index` (which is `line`); returns the events it completed.
+    pub(crate) fn push(&mut self, index: usize, line: &Line) -> Vec<Closed> {
+        let mut closed = Vec::new();
+        self.last_pushed = Some(index);
+        let text = line.text.as_str();
+        let blank = text.is_empty();
+        match self.state {
+            State::Idle => self.start(index, line, &mut closed),
+            State::Traceback { start, phase, final_line, last_content } => match phase {
+                Phase::Frames => {
+                    if blank || is_frame(line) || is_traceback_start(text) {
+                        if !blank {
+                            self.state =
+                                State::Traceback { start, phase, final_line, last_content: index };
+                        }
+                    } else {
+                        self.state = State::Traceback {
+                            start,
+                            phase: Phase::Message,
+                            final_line: Some(index),
+                            last_content: index,
+                        };
+                    }
+                    if index - start > MAX_EVENT_LINES {
+                        closed.push(self.close_traceback(index + 1));
+                    }
+                }
+                Phase::Message => {
+                    let final_at = final_line.unwrap_or(start);
+                    if blank {
+                        self.state = State::Traceback {
+                            start,
+                            phase: Phase::AfterBlank,
+                            final_line,
+                            last_content,
+                        };
+                    } else if line.had_prefix
+                        || is_traceback_start(text)
+                        || index - final_at > MAX_MESSAGE_LINES
+                    {
+                        closed.push(self.close_traceback(index));
+                        self.start(index, line, &mut closed);
+                    } else {
+                        self.state =
+                            State::Traceback { start, phase, final_line, last_content: index };
+                    }
+                }
+                Phase::AfterBlank => {
+                    if blank {
+                    } else if is_chain_marker(text) {
+                        self.state = State::Traceback {
+                            start,
+                            phase: Phase::Frames,
+                            final_line,
+                            last_content: index,
+                        };
+                    } else {
+                        closed.push(self.close_traceback(last_content + 1));
+                        self.start(index, line, &mut closed);
+                    }
+                }
+            },
+            State::Json { start, depth } => {
+                if line.had_prefix && index > start + 1 {
+                    closed.push(Closed {
+                        lines: start..index,
+                        kind: EventKind::JsonBody,
+                        focus_line: start,
+                    });
+                    self.state = State::Idle;
+                    self.start(index, line, &mut closed);
+                } else {
+                    let depth = depth + bracket_delta(text);
+                    if depth <= 0 || index - start >= MAX_EVENT_LINES {
+                        closed.push(Closed {
+                            lines: start..index + 1,
+                            kind: EventKind::JsonBody,
+                            focus_line: start,
+                        });
+                        self.state = State::Idle;
+                    } else {
+                        self.state = State::Json { start, depth };
+                    }
+                }
+            }
+        }
+        closed
+    }
+
+    /// Closes whatever is open at the end of input.
+    pub(crate) fn finish(&mut self) -> Vec<Closed> {
+        let closed = match self.state {
+            State::Idle => None,
+            State::Traceback { last_content, .. } => Some(self.close_traceback(last_content + 1)),
+            State::Json { start, .. } => Some(Closed {
+                lines: start..self.last_pushed.map_or(start + 1, |last| last + 1),
+                kind: EventKind::JsonBody,
+                focus_line: start,
+            }),
+        };
+        self.state = State::Idle;
+        closed.into_iter().collect()
+    }
+
+    /// Closes an open event now (a stream that has gone quiet); same as the end of input.
+    pub(crate) fn flush(&mut self) -> Vec<Closed> {
+        self.finish()
+    }
+
+    fn close_traceback(&mut self, end: usize) -> Closed {
+        let State::Traceback { start, final_line, .. } = self.state else {
+            unreachable!("close_traceback is only called in the traceback state")
+        };
+        self.state = State::Idle;
+        Closed {
+            lines: start..end.max(start + 1),
+            kind: EventKind::Traceback,
+            focus_line: final_line.unwrap_or(start),
+        }
+    }
+
+    fn start(&mut self, index: usize, line: &Line, closed: &mut Vec<Closed>) {
+        let text = line.text.as_str();
+        self.state = State::Idle;
+        if text.is_empty() {
+            return;
+        }
+        if is_traceback_start(text) {
+            self.state = State::Traceback {
+                start: index,
+                phase: Phase::Frames,
+                final_line: None,
+                last_content: index,
+            };
+            return;
+        }
+        let delta = bracket_delta(text);
+        if delta > 0 {
+            self.state = State::Json { start: index, depth: delta };
+            return;
+        }
+        let kind = if text.starts_with('{') && text.ends_with('}') && delta == 0 {
+            EventKind::JsonLine
+        } else {
+            EventKind::Line
+        };
+        closed.push(Closed { lines: index..index + 1, kind, focus_line: index });
+    }
+}
+
+/// Builds the event for `closed` from `lines` (indexed from `base`).
+pub(crate) fn build_event(lines: &[Line], base: usize, closed: Closed) -> Event {
+    let mut text = MappedText::default();
+    let mut focus = 0;
+    let mut first = true;
+    for index in closed.lines.clone() {
+        let line = &lines[index - base];
+        if index == closed.focus_line {
+            focus = text.as_str().len() + usize::from(!first);
+        }
+        let newline = line.span.start().saturating_sub(1)..line.span.start();
+        text.push(if first { "" } else { "\n" }, newline, &line.text);
+        first = false;
+    }
+    let first_line = lines[closed.lines.start - base].number;
+    let last_line = lines[closed.lines.end - 1 - base].number;
+    let focus = focus.min(text.as_str().len());
+    Event { kind: closed.kind, first_line, last_line, text, focus }
+}

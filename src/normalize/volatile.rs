@@ -1,0 +1,311 @@
+//! Masking of volatile values (URLs, ids, numbers, ...) to typed placeholders.
+//!
+//! One combined regex finds every candidate in a single scan; the named group that matched says
+//! which placeholder it becomes. HTTP status codes survive when their context says they are
+//! statuses, so `Error code: 429` keeps its meaning and a `429` in a prompt does not.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// A placeholder kind and the text it puts in the normalized output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Placeholder {
+    Url,
+    Email,
+    Ip,
+    Uuid,
+    Id,
+    Timestamp,
+    Path,
+    Number,
+}
+
+impl Placeholder {
+    pub(crate) fn text(self) -> &'static str {
+        match self {
+            Placeholder::Url => "<url>",
+            Placeholder::Email => "<email>",
+            Placeholder::Ip => "<ip>",
+            Placeholder::Uuid => "<uuid>",
+            Placeholder::Id => "<id>",
+            Placeholder::Timestamp => "<ts>",
+            Placeholder::Path => "<path>",
+            Placeholder::Number => "<num>",
+        }
+    }
+}
+
+/// What the scan found at one place in the line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Volatile {
+    /// Mask this range with the placeholder.
+    Mask(Range<usize>, Placeholder),
+    /// An HTTP status in a status context: kept as is, reported as evidence.
+    Status(Range<usize>, u16),
+}
+
+static VOLATILE: LazyLock<Regex> = LazyLock::new(|| {
+    let months = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec";
+    let pattern = format!(
+        r#"(?x)
+        (?P<url>\b[a-zA-Z][a-zA-Z0-9+.\-]{{1,15}}://[^\s"'<>`)\]}}|\\]+)
+      | (?P<email>\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{{2,}}\b)
+      | (?P<uuid>\b[0-9a-fA-F]{{8}}-[0-9a-fA-F]{{4}}-[0-9a-fA-F]{{4}}-[0-9a-fA-F]{{4}}-[0-9a-fA-F]{{12}}\b)
+      | (?P<ts>\b\d{{4}}-\d{{2}}-\d{{2}}(?:[T\ ]\d{{2}}:\d{{2}}(?::\d{{2}}(?:[.,]\d+)?)?(?:Z|[+\-]\d{{2}}:?\d{{2}})?)?\b
+          | \b(?:{months})\ {{1,2}}\d{{1,2}}\ \d{{2}}:\d{{2}}:\d{{2}}\b
+          | \b\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?\b
+          | \b\d{{2}}/(?:{months})/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}}(?:\ [+\-]\d{{4}})?)
+      | (?P<ip>\b(?:\d{{1,3}}\.){{3}}\d{{1,3}}(?::\d{{1,5}})?\b
+          | \[?(?:[0-9a-fA-F]{{1,4}}:){{7}}[0-9a-fA-F]{{1,4}}\]?
+          | \[::1\](?::\d{{1,5}})?)
+      | (?P<rid>\b(?:chatcmpl|cmpl|req|msg|resp|run|call|toolu|batch|file|asst|thread|evt|gen|sess)[\-_][A-Za-z0-9]{{6,}}\b)
+      | (?P<path>(?:\.{{0,2}}/[\w.@+\-]+){{2,}}/?
+          | \b[A-Za-z]:\\[\w\\.\ \-]+)
+      | (?P<hex>\b[0-9a-fA-F]{{8,}}\b)
+      | (?P<num>\b\d+(?:\.\d+)*\b)
+    "#
+    );
+    Regex::new(&pattern).expect("the built-in volatile pattern is valid")
+});
+
+static STATUS_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)(?:status(?:[_\s]?code)?|code|http(?:/\d(?:\.\d)?)?|error|returned|got|with|received|response)[\s"':=(\[]{0,5}$"#)
+        .expect("the built-in status pattern is valid")
+});
+
+static STATUS_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[\s:\-]{0,3}(?:too many requests|unauthori[sz]ed|forbidden|not found|bad request|internal server error|service unavailable|bad gateway|gateway time-?out|payment required|request time-?out|conflict|unprocessable|payload too large|request entity too large|overloaded|client error|server error|method not allowed)")
+        .expect("the built-in status pattern is valid")
+});
+
+/// Roots that make a slash path a file path rather than an API route.
+const FILE_ROOTS: &[&str] = &[
+    "usr",
+    "home",
+    "var",
+    "opt",
+    "app",
+    "tmp",
+    "etc",
+    "root",
+    "users",
+    "lib",
+    "srv",
+    "mnt",
+    "workspace",
+    "code",
+    "src",
+    "site-packages",
+    "proc",
+    "dev",
+    "run",
+    "bin",
+    "data",
+    "nix",
+];
+
+/// Scans `line` (already redacted and unescaped) for volatile values.
+pub(crate) fn scan(line: &str) -> Vec<Volatile> {
+    let bytes = line.as_bytes();
+    let mut found = Vec::new();
+    for captures in VOLATILE.captures_iter(line) {
+        let whole = captures.get(0).expect("group 0 always exists");
+        let range = whole.range();
+        let text = whole.as_str();
+        let placeholder = if captures.name("url").is_some() {
+            let trimmed = text.trim_end_matches(['.', ',', ';', ':', '!', '?']);
+            found.push(Volatile::Mask(range.start..range.start + trimmed.len(), Placeholder::Url));
+            continue;
+        } else if captures.name("email").is_some() {
+            Placeholder::Email
+        } else if captures.name("uuid").is_some() {
+            Placeholder::Uuid
+        } else if captures.name("ts").is_some() {
+            Placeholder::Timestamp
+        } else if captures.name("ip").is_some() {
+            Placeholder::Ip
+        } else if captures.name("rid").is_some() {
+            Placeholder::Id
+        } else if captures.name("path").is_some() {
+            if !is_file_path(text, bytes, range.start) {
+                continue;
+            }
+            Placeholder::Path
+        } else if captures.name("hex").is_some() {
+            if !text.bytes().any(|b| b.is_ascii_digit())
+                || !text.bytes().any(|b| b.is_ascii_alphabetic())
+            {
+                // All digits: a number, handled below; all letters: a word.
+                if text.bytes().all(|b| b.is_ascii_digit()) && is_standalone(bytes, range.clone()) {
+                    found.push(number_or_status(line, range));
+                }
+                continue;
+            }
+            if !is_standalone(bytes, range.clone()) {
+                continue;
+            }
+            Placeholder::Id
+        } else {
+            if !is_standalone(bytes, range.clone()) {
+                continue;
+            }
+            found.push(number_or_status(line, range));
+            continue;
+        };
+        found.push(Volatile::Mask(range, placeholder));
+    }
+    found
+}
+
+fn number_or_status(line: &str, range: Range<usize>) -> Volatile {
+    let text = &line[range.clone()];
+    if text.len() == 3 {
+        if let Ok(code) = text.parse::<u16>() {
+            let before = &line[floor_boundary(line, range.start.saturating_sub(24))..range.start];
+            let after = &line[range.end..ceil_boundary(line, range.end + 40)];
+            let explicit = STATUS_AFTER.is_match(after)
+                || before
+                    .trim_end_matches(['"', '\'', ':', '=', ' ', '(', '['])
+                    .to_ascii_lowercase()
+                    .ends_with("code")
+                || before.to_ascii_lowercase().contains("status")
+                || before.to_ascii_lowercase().contains("http");
+            let contextual = STATUS_BEFORE.is_match(before);
+            if (100..=599).contains(&code) && explicit || (400..=599).contains(&code) && contextual
+            {
+                return Volatile::Status(range, code);
+            }
+        }
+    }
+    Volatile::Mask(range, Placeholder::Number)
+}
+
+/// A number or id is masked only when it stands alone, so `gpt-4o`, `claude-3-5` and `v1` survive.
+fn is_standalone(bytes: &[u8], range: Range<usize>) -> bool {
+    let attached = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    let before_ok = range.start == 0 || {
+        let b = bytes[range.start - 1];
+        !(attached(b)
+            || b == b'.' && range.start >= 2 && bytes[range.start - 2].is_ascii_alphabetic())
+    };
+    let after_ok = range.end >= bytes.len() || {
+        let b = bytes[range.end];
+        !(attached(b)
+            || b == b'.' && bytes.get(range.end + 1).is_some_and(|n| n.is_ascii_alphabetic()))
+    };
+    before_ok && after_ok
+}
+
+fn is_file_path(text: &str, bytes: &[u8], start: usize) -> bool {
+    if text.len() >= 3 && text.as_bytes()[1] == b':' {
+        return true;
+    }
+    if start > 0 {
+        let before = bytes[start - 1];
+        if before.is_ascii_alphanumeric() || before == b'_' {
+            return false;
+        }
+    }
+    let trimmed = text.trim_start_matches('.').trim_start_matches('/');
+    let first = trimmed.split('/').next().unwrap_or("").to_ascii_lowercase();
+    let last = text.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    let has_extension = last.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty()
+            && (1..=5).contains(&ext.len())
+            && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+    });
+    has_extension
+        || FILE_ROOTS.contains(&first.as_str())
+        || text.starts_with("./")
+        || text.starts_with("../")
+}
+
+fn floor_boundary(text: &str, mut index: usize) -> usize {
+    while index > 0 && !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+fn ceil_boundary(text: &str, mut index: usize) -> usize {
+    if index >= text.len() {
+        return text.len();
+    }
+    while !text.is_char_boundary(index) {
+        index += 1;
+    }
+    index
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn masked(line: &str) -> String {
+        let mut out = String::new();
+        let mut pos = 0;
+        for item in scan(line) {
+            if let Volatile::Mask(range, placeholder) = item {
+                out.push_str(&line[pos..range.start]);
+                out.push_str(placeholder.text());
+                pos = range.end;
+            }
+        }
+        out.push_str(&line[pos..]);
+        out
+    }
+
+    fn statuses(line: &str) -> Vec<u16> {
+        scan(line)
+            .into_iter()
+            .filter_map(|item| match item {
+                Volatile::Status(_, code) => Some(code),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn statuses_need_context() {
+        assert_eq!(statuses("Error code: 429 - {'error': {'code': '404'}}"), vec![429, 404]);
+        assert_eq!(statuses("HTTP/1.1 401 Unauthorized"), vec![401]);
+        assert_eq!(statuses("\"POST /v1/chat/completions HTTP/1.1\" 500"), vec![500]);
+        assert_eq!(statuses("tell me about 429 and 404 please"), Vec::<u16>::new());
+        assert_eq!(masked("tell me about 429 please"), "tell me about <num> please");
+    }
+
+    #[test]
+    fn model_names_survive() {
+        assert_eq!(
+            masked("model=gpt-4o-mini claude-3-5-sonnet v1 text-embedding-3-small"),
+            "model=gpt-4o-mini claude-3-5-sonnet v1 text-embedding-3-small"
+        );
+        assert_eq!(
+            masked("maximum context length is 8192 tokens"),
+            "maximum context length is <num> tokens"
+        );
+    }
+
+    #[test]
+    fn masks_volatile_values() {
+        assert_eq!(
+            masked("at 2024-05-01T10:00:00Z id chatcmpl-AbC123xyz from 10.0.0.12:8080 by a@b.io"),
+            "at <ts> id <id> from <ip> by <email>"
+        );
+        assert_eq!(
+            masked("File \"/usr/lib/python3.11/site-packages/litellm/main.py\", line 12"),
+            "File \"<path>\", line <num>"
+        );
+        assert_eq!(masked("POST /v1/chat/completions failed"), "POST /v1/chat/completions failed");
+        assert_eq!(
+            masked("see https://x.openai.azure.com/openai/deployments/a?api-version=1."),
+            "see <url>."
+        );
+        assert_eq!(
+            masked("trace 3f2a9c1d88e0 uuid 123e4567-e89b-12d3-a456-426614174000"),
+            "trace <id> uuid <uuid>"
+        );
+    }
+}
