@@ -66,8 +66,12 @@ pub(crate) struct CompiledSignature {
     pub(crate) templates: Vec<Template>,
     /// Lowercased anchors: one must occur in an event for the signature to be tried.
     pub(crate) anchors: Vec<String>,
-    /// 0..=1: how much literal text and how many conditions the signature checks.
-    pub(crate) specificity: f32,
+    /// Lowercased template keywords: one must occur for the templates to be compared.
+    pub(crate) keywords: Vec<String>,
+    /// Specificity points from the `all` patterns, conditions and guards (see [`Self::specificity`]).
+    pub(crate) fixed_points: usize,
+    /// Specificity points of each `any` pattern: only the one that matched counts.
+    pub(crate) any_points: Vec<usize>,
 }
 
 /// The compiled corpus.
@@ -111,8 +115,8 @@ pub(crate) fn compile(signatures: &[Signature]) -> Result<Compiled, Vec<Problem>
         for anchor in &signature.anchors {
             add(anchor, index, Role::Anchor);
         }
-        for keyword in template_keywords(&signature.templates) {
-            add(&keyword, index, Role::Keyword);
+        for keyword in &signature.keywords {
+            add(keyword, index, Role::Keyword);
         }
     }
     let automaton = AhoCorasickBuilder::new()
@@ -252,17 +256,49 @@ fn compile_signature(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let checked = literal_bytes
+    // Points: required literal bytes of every pattern, plus conditions and guards. Explicit
+    // anchors stand in when the patterns yield no literal.
+    let all_literals: usize = rules.all.iter().map(|pattern| literal_points(pattern)).sum();
+    let any_points: Vec<usize> = rules.any.iter().map(|pattern| literal_points(pattern)).collect();
+    let fixed_points = all_literals.max(if rules.anchors.is_empty() { 0 } else { literal_bytes })
         + 10 * require.len()
         + 4 * none.len()
         + 6 * (all.len() + usize::from(!any.is_empty())).saturating_sub(1);
-    let specificity = (checked as f32 / 60.0).min(1.0);
-    let templates = rules
+    let templates: Vec<Template> = rules
         .templates
         .iter()
         .map(|template| Template { words: words(&template.to_ascii_lowercase()) })
         .collect();
-    Ok(CompiledSignature { all, any, none, require, boost, templates, anchors, specificity })
+    let keywords = template_keywords(&templates);
+    Ok(CompiledSignature {
+        all,
+        any,
+        none,
+        require,
+        boost,
+        templates,
+        anchors,
+        keywords,
+        fixed_points,
+        any_points,
+    })
+}
+
+/// Points at which specificity reaches 1.
+const FULL_SPECIFICITY_POINTS: f32 = 60.0;
+
+impl CompiledSignature {
+    /// How specific a hit is, 0..=1, given which `any` pattern matched: the literal text and
+    /// conditions it checked. A long exact message outranks a short generic one.
+    pub(crate) fn specificity(&self, any_matched: Option<usize>) -> f32 {
+        let any = any_matched.and_then(|index| self.any_points.get(index)).copied().unwrap_or(0);
+        ((self.fixed_points + any) as f32 / FULL_SPECIFICITY_POINTS).min(1.0)
+    }
+}
+
+/// The shortest required literal of `pattern`, in bytes (0 when none can be derived).
+fn literal_points(pattern: &str) -> usize {
+    required_literals(pattern).map_or(0, |set| set.iter().map(String::len).min().unwrap_or(0))
 }
 
 fn compile_conditions(

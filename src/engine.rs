@@ -118,6 +118,7 @@ impl EngineBuilder {
         if !self.fuzzy {
             for signature in &mut compiled.signatures {
                 signature.templates.clear();
+                signature.keywords.clear();
             }
         }
         let articles = ArticleIndex::build(&signatures)?;

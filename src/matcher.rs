@@ -39,6 +39,8 @@ pub(crate) struct Hit {
     pub(crate) url_variables: BTreeMap<String, String>,
     /// Whether the match lies in the event's root-cause part.
     pub(crate) in_focus: bool,
+    /// How specific this hit is, 0..=1.
+    pub(crate) specificity: f32,
     /// Names of the boost conditions that held.
     pub(crate) boosts: Vec<&'static str>,
 }
@@ -59,6 +61,11 @@ pub(crate) fn find_hits(
         if let Some(hit) = verify(compiled, *signature, event, evidence, anchors.clone()) {
             hits.push(hit);
         }
+    }
+    // Fuzzy matching is the fallback for wording drift: an event that some signature explains
+    // exactly is not handed to a merely similar one.
+    if !hits.is_empty() {
+        return hits;
     }
     let mut fuzzy_tried = 0;
     for signature in keyworded {
@@ -118,10 +125,7 @@ fn brute_candidates(compiled: &Compiled, text: &str) -> Candidates {
         if !found.is_empty() {
             anchored.push((index, found));
         }
-        let has_keyword =
-            signature.templates.iter().flat_map(|template| &template.words).any(|word| {
-                word.len() >= 5 && !word.starts_with('<') && lower.contains(word.as_str())
-            });
+        let has_keyword = signature.keywords.iter().any(|keyword| lower.contains(keyword.as_str()));
         if has_keyword {
             keyworded.push(index);
         }
@@ -142,8 +146,14 @@ fn verify(
     for regex in &signature.all {
         ranges.push(regex.find(text)?.range());
     }
+    let mut any_matched = None;
     if !signature.any.is_empty() {
-        let found = signature.any.iter().find_map(|regex| regex.find(text))?;
+        let (index, found) = signature
+            .any
+            .iter()
+            .enumerate()
+            .find_map(|(index, regex)| Some((index, regex.find(text)?)))?;
+        any_matched = Some(index);
         ranges.push(found.range());
     }
     if signature.none.iter().any(|regex| regex.is_match(text)) {
@@ -169,6 +179,7 @@ fn verify(
         url_variables,
         in_focus,
         boosts,
+        specificity: signature.specificity(any_matched),
     })
 }
 
@@ -218,24 +229,43 @@ fn fuzzy(compiled: &Compiled, index: usize, event: &Event, evidence: &[Evidence]
         url_variables,
         in_focus,
         boosts,
+        specificity: signature.specificity(None),
     })
 }
 
+/// The least template words a cut-off message must keep to be compared with the template's start.
+const MIN_TRUNCATED_WORDS: usize = 8;
+
 /// The best similarity between `template` and any window of `line` of about the template's length,
-/// comparing word sequences with normalized Levenshtein distance over words.
+/// comparing word sequences with normalized Levenshtein distance over words. A line that holds
+/// only the start of a long message (pasted messages are often cut) is compared with the
+/// template's start, at a small discount for what is missing.
 pub(crate) fn similarity(template: &[String], line: &[String]) -> f64 {
-    if template.is_empty() {
+    if template.is_empty() || line.is_empty() {
         return 0.0;
     }
     let mut best: f64 = 0.0;
-    let lengths = [template.len().saturating_sub(1).max(1), template.len(), template.len() + 1];
-    for window in lengths {
-        if window > line.len() {
-            best = best.max(word_similarity(template, line));
-            continue;
+    let n = template.len();
+    for window in [n.saturating_sub(1).max(1), n, n + 1] {
+        if window <= line.len() {
+            for start in 0..=line.len() - window {
+                best = best.max(word_similarity(template, &line[start..start + window]));
+            }
         }
-        for start in 0..=line.len() - window {
-            best = best.max(word_similarity(template, &line[start..start + window]));
+    }
+    if line.len() < n + 1 {
+        best = best.max(word_similarity(template, line));
+    }
+    // A message cut at the end of the line: the template's first `kept` words against the line's
+    // last words.
+    for kept in MIN_TRUNCATED_WORDS..n.min(line.len() + 1) {
+        let discount = 0.85 + 0.15 * kept as f64 / n as f64;
+        for window in [kept.saturating_sub(1), kept, kept + 1] {
+            if window == 0 || window > line.len() {
+                continue;
+            }
+            let tail = &line[line.len() - window..];
+            best = best.max(discount * word_similarity(&template[..kept], tail));
         }
     }
     best

@@ -16,7 +16,7 @@ const SPECIFICITY_WEIGHT: f32 = 0.20;
 const BOOST_WEIGHT: f32 = 0.05;
 const FOCUS_BONUS: f32 = 0.05;
 /// A fuzzy match's confidence is this times its similarity.
-const FUZZY_WEIGHT: f32 = 0.80;
+const FUZZY_WEIGHT: f32 = 0.75;
 /// The longest matched line kept for display, in bytes.
 const MAX_DISPLAY_LINE: usize = 400;
 /// The most lines shown per occurrence.
@@ -33,6 +33,7 @@ pub(crate) struct ResolvedHit {
     pub(crate) variables: BTreeMap<String, String>,
     pub(crate) in_focus: bool,
     pub(crate) boosts: Vec<&'static str>,
+    pub(crate) specificity: f32,
 }
 
 /// Resolves `hit` found in `event`; `lines` must hold the event's lines.
@@ -44,7 +45,7 @@ pub(crate) fn resolve(compiled: &Compiled, hit: Hit, event: &Event, lines: &[Lin
             let boost =
                 if boost_total == 0 { 0.0 } else { hit.boosts.len() as f32 / boost_total as f32 };
             VERIFIED_BASE
-                + SPECIFICITY_WEIGHT * signature.specificity
+                + SPECIFICITY_WEIGHT * hit.specificity
                 + BOOST_WEIGHT * boost
                 + if hit.in_focus { FOCUS_BONUS } else { 0.0 }
         }
@@ -98,6 +99,7 @@ pub(crate) fn resolve(compiled: &Compiled, hit: Hit, event: &Event, lines: &[Lin
         variables,
         in_focus: hit.in_focus,
         boosts: hit.boosts,
+        specificity: hit.specificity,
     }
 }
 
@@ -156,7 +158,7 @@ pub(crate) fn rank(
                 variables,
                 explanation: Explanation {
                     anchors,
-                    specificity: compiled_signature.specificity,
+                    specificity: best_hit.specificity,
                     boosts: best_hit.boosts,
                     boost_total: compiled_signature.boost.len(),
                     in_final_exception: best_hit.in_focus,

@@ -8,9 +8,12 @@ use regex::Regex;
 use super::mapped::{Edit, SegmentKind};
 
 static ANSI: LazyLock<Regex> = LazyLock::new(|| {
-    // CSI sequences, OSC sequences ended by BEL or ST, and lone two-byte escapes; plus CR.
-    Regex::new(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]|\r")
-        .expect("the built-in ANSI pattern is valid")
+    // CSI sequences, OSC sequences ended by BEL or ST, lone two-byte escapes, and CR (deleted);
+    // other control characters and odd blanks (turned into spaces, so prefixes are seen).
+    Regex::new(
+        r"(?P<esc>\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]|\r)|[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f\u{a0}\u{feff}\x1b]+",
+    )
+    .expect("the built-in ANSI pattern is valid")
 });
 
 static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -21,12 +24,16 @@ static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
         | (?:{months})\ {{1,2}}\d{{1,2}}\ \d{{2}}:\d{{2}}:\d{{2}}\ \S+\ [\w./\-]+(?:\[\d+\])?:
         | \[?\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?\]?(?:\ +-\ )?
         | \[?(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|CRITICAL|FATAL|PANIC)\]?(?::|\ +-\ |\ )
-        | \[pod/[^\]\s]+\]
-        | [\w.\-]+\ *\|(?:\ |$)
-        | \d{{1,6}}\ *\|\ 
         )[\ \t]*",
     );
     Regex::new(&pattern).expect("the built-in prefix pattern is valid")
+});
+
+/// Container prefixes (`kubectl logs --prefix`, `docker compose logs`) stand on every line of a
+/// record, so they neither start a new record nor count towards a traceback frame's indent.
+static CONTAINER_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\ \t]*(?:\[pod/[^\]\s]+\]|[A-Za-z0-9_.\-]+\ *\||\d{1,6}\ *\|)(?:\ |$)")
+        .expect("the built-in container prefix pattern is valid")
 });
 
 static ESCAPE: LazyLock<Regex> = LazyLock::new(|| {
@@ -34,34 +41,53 @@ static ESCAPE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("the built-in escape pattern is valid")
 });
 
-static BLANKS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[ \t\u{a0}\u{feff}\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")
-        .expect("the built-in blank pattern is valid")
-});
+static BLANKS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[ \t]+").expect("the built-in blank pattern is valid"));
 
-/// Edits that delete ANSI escape sequences and carriage returns.
-pub(crate) fn strip_ansi(line: &str) -> Vec<Edit> {
-    if !line.contains(['\x1b', '\r']) {
+/// Edits that delete ANSI escape sequences and carriage returns, and turn other control
+/// characters (NUL included) into spaces.
+pub(crate) fn strip_controls(line: &str) -> Vec<Edit> {
+    if !line.bytes().any(|b| b < 0x20 && b != b'\t' || b == 0x7f || b == 0xc2 || b == 0xef) {
         return Vec::new();
     }
-    ANSI.find_iter(line).map(|m| Edit::delete(m.range())).collect()
+    ANSI.captures_iter(line)
+        .map(|captures| {
+            let whole = captures.get(0).expect("group 0 always exists");
+            if captures.name("esc").is_some() {
+                Edit::delete(whole.range())
+            } else {
+                Edit { range: whole.range(), replacement: " ", kind: SegmentKind::Replaced }
+            }
+        })
+        .collect()
 }
 
-/// Edits that delete leading timestamps, log levels and container prefixes (repeatedly, since a
-/// timestamp is often followed by a level). Returns the edits and whether anything was removed.
+/// Edits that delete a container prefix, then leading timestamps and log levels (repeatedly,
+/// since a timestamp is often followed by a level). Returns the edits and whether a record prefix
+/// (timestamp or level, the start of a new log record) was removed.
 pub(crate) fn strip_prefixes(line: &str) -> (Vec<Edit>, bool) {
-    let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
-    let mut pos = indent;
-    for _ in 0..4 {
-        match PREFIX.find(&line[pos..]) {
-            Some(found) if !found.is_empty() => pos += found.end(),
-            _ => break,
+    let mut end = 0;
+    let mut had_record_prefix = false;
+    // Each step consumes at least one byte, so this ends.
+    loop {
+        let rest = &line[end..];
+        if let Some(found) = CONTAINER_PREFIX.find(rest).filter(|found| !found.is_empty()) {
+            end += found.end();
+            continue;
         }
+        let blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        if let Some(found) = PREFIX.find(&rest[blanks..]).filter(|found| !found.is_empty()) {
+            end += blanks + found.end();
+            had_record_prefix = true;
+            continue;
+        }
+        break;
     }
-    if pos == indent {
+    // Indentation after a container prefix stays: it tells traceback frames from messages.
+    if end == 0 {
         return (Vec::new(), false);
     }
-    (vec![Edit::delete(0..pos)], true)
+    (vec![Edit::delete(0..end)], had_record_prefix)
 }
 
 /// Edits that undo string escaping, so JSON nested in strings reads like JSON.
@@ -91,7 +117,7 @@ pub(crate) fn unescape(line: &str) -> Vec<Edit> {
         .collect()
 }
 
-/// Edits that trim the line and fold runs of blanks (and control bytes) into one space.
+/// Edits that trim the line and fold runs of blanks into one space.
 pub(crate) fn fold_blanks(line: &str) -> Vec<Edit> {
     let mut edits = Vec::new();
     for m in BLANKS.find_iter(line) {
@@ -146,7 +172,8 @@ mod tests {
 
     #[test]
     fn strips_ansi_and_folds_blanks() {
-        assert_eq!(run("\x1b[31mred\x1b[0m\r", strip_ansi), "red");
+        assert_eq!(run("\x1b[31mred\x1b[0m\r", strip_controls), "red");
+        assert_eq!(run("a\x00\x01b", strip_controls), "a b");
         assert_eq!(run("  a \t b  ", fold_blanks), "a b");
     }
 }

@@ -187,7 +187,7 @@ impl Normalized {
         self.lines.len()
     }
 
-    /// The normalized text of every line, joined with `\n` (empty lines kept).
+    /// The normalized text of every line, joined with `\n` (empty lines kept, except at the end).
     pub fn text(&self) -> String {
         let mut out = String::new();
         for (index, line) in self.lines.iter().enumerate() {
@@ -196,6 +196,8 @@ impl Normalized {
             }
             out.push_str(line.text.as_str());
         }
+        let kept = out.trim_end_matches('\n').len();
+        out.truncate(kept);
         out
     }
 
@@ -251,7 +253,7 @@ impl LineNormalizer {
         self.lines_seen += 1;
         let number = self.lines_seen;
         let original = MappedText::new(raw, origin);
-        let cleaned = original.apply(&clean::strip_ansi(raw));
+        let cleaned = original.apply(&clean::strip_controls(raw));
         let display = self.redact(cleaned, number, redactions);
         let (prefix_edits, had_prefix) = clean::strip_prefixes(display.as_str());
         let unprefixed = display.apply(&prefix_edits);

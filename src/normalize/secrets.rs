@@ -32,7 +32,7 @@ const RULES: &[Rule] = &[
     rule("aws-access-key-id", r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b"),
     ctx(
         "aws-secret-key",
-        r#"(?i)aws_?secret_?(?:access_?)?key[\\"']*\s*[:=]\s*[\\"']*([A-Za-z0-9/+=]{20,})"#,
+        r#"(?i)aws_?secret_?(?:access_?)?key[\\"'\s]*[:=][\\"'\s]*([A-Za-z0-9/+=]{20,})"#,
     ),
     rule("google-api-key", r"\bAIza[0-9A-Za-z_\-]{30,}"),
     rule("google-oauth-token", r"\bya29\.[0-9A-Za-z_\-.]{20,}"),
@@ -67,11 +67,11 @@ const RULES: &[Rule] = &[
     ),
     ctx(
         "credential-field",
-        r#"(?i)\b(?:x-api-key|api-key|x-goog-api-key|ocp-apim-subscription-key|x-litellm-api-key|api_key|apikey|api_token|access_token|auth_token|refresh_token|id_token|client_secret|secret_key|secret_access_key|private_key_id|private_key|master_key|salt_key|password|passwd|secret|azure_ad_token|aws_session_token)[\\"']*\s*[:=]\s*[\\"']*([^\s\\"',;}<>)\]]{4,})"#,
+        r#"(?i)\b(?:x-api-key|api-key|x-goog-api-key|ocp-apim-subscription-key|x-litellm-api-key|api_key|apikey|api_token|access_token|auth_token|refresh_token|id_token|client_secret|secret_key|secret_access_key|private_key_id|private_key|master_key|salt_key|password|passwd|secret|azure_ad_token|aws_session_token)[\\"'\s]*[:=][\\"'\s]*([^\s\\"',;}<>)\]]{4,})"#,
     ),
     ctx(
         "env-credential",
-        r#"\b[A-Z][A-Z0-9_]*(?:API_KEY|_KEY|SECRET|TOKEN|PASSWORD|PASSWD)\s*[=:]\s*[\\"']*([^\s\\"'<>]{4,})"#,
+        r#"\b[A-Z][A-Z0-9_]*(?:API_KEY|_KEY|SECRET|TOKEN|PASSWORD|PASSWD)[\\"'\s]*[=:][\\"'\s]*([^\s\\"'<>]{4,})"#,
     ),
     // 64 hex digits: LiteLLM stores virtual keys as their SHA-256 and echoes it in errors.
     rule("key-hash", r"\b[0-9a-fA-F]{64}\b"),
@@ -117,6 +117,8 @@ pub(crate) struct SecretHit {
 
 /// Finds the secrets in `line`, sorted and disjoint.
 pub(crate) fn find_secrets(line: &str) -> Vec<SecretHit> {
+    let view = detection_view(line);
+    let line = view.as_ref();
     let compiled = &*COMPILED;
     let mut hits: Vec<SecretHit> = Vec::new();
     for rule_index in compiled.set.matches(line).iter() {
@@ -126,7 +128,15 @@ pub(crate) fn find_secrets(line: &str) -> Vec<SecretHit> {
             if rule.check_value && !looks_like_secret_value(value.as_str()) {
                 continue;
             }
-            hits.push(SecretHit { range: value.range(), family: rule.family });
+            // Sentence punctuation after a key is not part of it.
+            let trimmed = value.as_str().trim_end_matches(['.', ':', ',']);
+            if trimmed.is_empty() {
+                continue;
+            }
+            hits.push(SecretHit {
+                range: value.start()..value.start() + trimmed.len(),
+                family: rule.family,
+            });
         }
     }
     // Earlier rules are more specific: keep the first claim on any byte.
@@ -141,6 +151,37 @@ pub(crate) fn find_secrets(line: &str) -> Vec<SecretHit> {
         }
     }
     disjoint
+}
+
+/// The line with string escapes (`\n`, `\"`, `\u0027`) blanked out byte for byte, so a key right
+/// after an escaped newline still starts at a word boundary and offsets stay the same.
+fn detection_view(line: &str) -> std::borrow::Cow<'_, str> {
+    if !line.contains('\\') {
+        return std::borrow::Cow::Borrowed(line);
+    }
+    let mut bytes = line.as_bytes().to_vec();
+    let mut index = 0;
+    while index < bytes.len() {
+        if bytes[index] == b'\\' {
+            bytes[index] = b' ';
+            let next = bytes.get(index + 1).copied();
+            match next {
+                Some(b'n' | b'r' | b't') => bytes[index + 1] = b' ',
+                Some(b'u')
+                    if bytes.len() >= index + 6
+                        && bytes[index + 2..index + 6].iter().all(u8::is_ascii_hexdigit) =>
+                {
+                    bytes[index + 1..index + 6].fill(b' ');
+                }
+                _ => {}
+            }
+        }
+        index += 1;
+    }
+    // Only ASCII bytes were replaced with ASCII, so the text is still UTF-8.
+    std::borrow::Cow::Owned(
+        String::from_utf8(bytes).expect("ASCII-for-ASCII replacement keeps UTF-8"),
+    )
 }
 
 /// Values that a context rule must leave alone: references and placeholders, not secrets.
@@ -211,6 +252,18 @@ mod tests {
         assert_eq!(
             families("Authorization: Bearer abc.def-123456"),
             vec![("abc.def-123456", "bearer-token")]
+        );
+    }
+
+    #[test]
+    fn escapes_do_not_hide_keys() {
+        assert_eq!(
+            families(r"x\nsk-proj-Zq8Xw7Vu6Ts5Rq4Po3Nm"),
+            vec![("sk-proj-Zq8Xw7Vu6Ts5Rq4Po3Nm", "openai-project-key")]
+        );
+        assert_eq!(
+            families(r#"{\"api_key\": \"abcd1234efgh\"}"#),
+            vec![("abcd1234efgh", "credential-field")]
         );
     }
 

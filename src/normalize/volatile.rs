@@ -50,7 +50,7 @@ static VOLATILE: LazyLock<Regex> = LazyLock::new(|| {
     let months = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec";
     let pattern = format!(
         r#"(?x)
-        (?P<url>\b[a-zA-Z][a-zA-Z0-9+.\-]{{1,15}}://[^\s"'<>`)\]}}|\\]+)
+        (?P<url>\b[a-zA-Z][a-zA-Z0-9+.\-]{{1,15}}://(?:[^\s"'<>`)\]}}|\\]|<secret>)+)
       | (?P<email>\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{{2,}}\b)
       | (?P<uuid>\b[0-9a-fA-F]{{8}}-[0-9a-fA-F]{{4}}-[0-9a-fA-F]{{4}}-[0-9a-fA-F]{{4}}-[0-9a-fA-F]{{12}}\b)
       | (?P<ts>\b\d{{4}}-\d{{2}}-\d{{2}}(?:[T\ ]\d{{2}}:\d{{2}}(?::\d{{2}}(?:[.,]\d+)?)?(?:Z|[+\-]\d{{2}}:?\d{{2}})?)?\b
@@ -64,7 +64,7 @@ static VOLATILE: LazyLock<Regex> = LazyLock::new(|| {
       | (?P<path>(?:\.{{0,2}}/[\w.@+\-]+){{2,}}/?
           | \b[A-Za-z]:\\[\w\\.\ \-]+)
       | (?P<hex>\b[0-9a-fA-F]{{8,}}\b)
-      | (?P<num>\b\d+(?:\.\d+)*\b)
+      | (?P<num>\b\d+(?:\.\d+)*)
     "#
     );
     Regex::new(&pattern).expect("the built-in volatile pattern is valid")
