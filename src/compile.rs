@@ -182,15 +182,33 @@ fn compile_signature(
     for regex in all.iter().chain(&any).chain(&require.url_path).chain(&boost.url_path) {
         variables.extend(regex.capture_names().flatten().map(str::to_string));
     }
-    for (index, fix) in signature.article().fixes.iter().enumerate() {
-        for text in fix.body.iter().chain(&fix.code) {
-            for name in template_variables(text) {
-                if !variables.contains(name) {
-                    problems.push(problem(
-                        format!("article.fix[{index}]"),
-                        format!("`{{{{{name}}}}}` names no group of this signature's patterns"),
-                    ));
-                }
+    let article = signature.article();
+    let mut texts: Vec<(String, &str)> = vec![
+        ("article.summary".into(), article.summary.as_str()),
+        ("article.verify".into(), article.verify.as_str()),
+    ];
+    texts.extend(
+        article
+            .causes
+            .iter()
+            .enumerate()
+            .map(|(index, cause)| (format!("article.causes[{index}]"), cause.as_str())),
+    );
+    for (index, fix) in article.fixes.iter().enumerate() {
+        texts.extend(
+            fix.body
+                .iter()
+                .chain(&fix.code)
+                .map(|text| (format!("article.fix[{index}]"), text.as_str())),
+        );
+    }
+    for (field, text) in texts {
+        for name in template_variables(text) {
+            if !variables.contains(name) {
+                problems.push(problem(
+                    field.clone(),
+                    format!("`{{{{{name}}}}}` names no group of this signature's patterns"),
+                ));
             }
         }
     }

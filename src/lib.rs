@@ -68,3 +68,8 @@ pub use signature::{
 pub fn secret_family_count() -> usize {
     normalize::secrets::family_count()
 }
+
+/// Compiles the README's Rust example as a doctest, so it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::normalize::{Evidence, Redaction, Span};
-use crate::signature::{Fix, Signature, SignatureId};
+use crate::signature::{Article, Fix, Signature, SignatureId};
 
 /// A confidence in `0.0..=1.0`, totally ordered.
 #[derive(Debug, Clone, Copy)]
@@ -176,6 +176,17 @@ impl Match {
     /// Why it scored what it did.
     pub fn explanation(&self) -> &Explanation {
         &self.explanation
+    }
+
+    /// The article with `{{variables}}` filled in (`<name>` where the log had none).
+    pub fn article(&self) -> Article {
+        let article = self.signature.article();
+        Article {
+            summary: fill(&article.summary, &self.variables),
+            causes: article.causes.iter().map(|cause| fill(cause, &self.variables)).collect(),
+            fixes: self.fixes(),
+            verify: fill(&article.verify, &self.variables),
+        }
     }
 
     /// The article's fixes with `{{variables}}` filled in (`<name>` where the log had none).

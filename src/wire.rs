@@ -365,7 +365,7 @@ impl MatchDto {
                 ranked_below: explanation.ranked_below().map(ToString::to_string),
             },
             fixes: m.fixes().iter().map(FixDto::new).collect(),
-            article: ArticleDto::new(m.signature()),
+            article: ArticleDto::with_article(m.signature(), &m.article()),
         }
     }
 }
@@ -382,9 +382,13 @@ impl FixDto {
 }
 
 impl ArticleDto {
-    /// Converts a signature's article.
+    /// Converts a signature's article as written (variables unfilled).
     pub fn new(signature: &Signature) -> ArticleDto {
-        let article = signature.article();
+        ArticleDto::with_article(signature, signature.article())
+    }
+
+    /// Converts `article` (for example one with variables filled in) of `signature`.
+    pub fn with_article(signature: &Signature, article: &crate::Article) -> ArticleDto {
         let versions = signature.versions();
         let has_versions = versions.tool.is_some()
             || versions.introduced.is_some()

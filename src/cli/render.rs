@@ -81,9 +81,10 @@ pub(crate) fn report(
         }
         writeln!(out)?;
         writeln!(out, "   What it means:")?;
-        indent(out, &signature.article().summary, 5)?;
+        let article = found.article();
+        indent(out, &article.summary, 5)?;
         writeln!(out, "   Fixes:")?;
-        for (index, fix) in found.fixes().iter().enumerate() {
+        for (index, fix) in article.fixes.iter().enumerate() {
             writeln!(out, "     {}) {}", index + 1, fix.title)?;
             if let Some(body) = &fix.body {
                 indent(out, body, 8)?;
@@ -95,7 +96,7 @@ pub(crate) fn report(
             }
         }
         writeln!(out, "   Verify:")?;
-        indent(out, &signature.article().verify, 5)?;
+        indent(out, &article.verify, 5)?;
     }
     if report.matches().is_empty() && !report.suggestions().is_empty() {
         writeln!(out, "nearest articles (low confidence):")?;

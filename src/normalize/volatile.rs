@@ -160,6 +160,17 @@ pub(crate) fn scan(line: &str) -> Vec<Volatile> {
 }
 
 fn number_or_status(line: &str, range: Range<usize>) -> Volatile {
+    // A minus sign that stands alone before the digits belongs to the number (`[Errno -2]`).
+    let bytes = line.as_bytes();
+    if range.start >= 1
+        && bytes[range.start - 1] == b'-'
+        && (range.start == 1
+            || !bytes[range.start - 2].is_ascii_alphanumeric()
+                && bytes[range.start - 2] != b'-'
+                && bytes[range.start - 2] != b'_')
+    {
+        return Volatile::Mask(range.start - 1..range.end, Placeholder::Number);
+    }
     let text = &line[range.clone()];
     if text.len() == 3 {
         if let Ok(code) = text.parse::<u16>() {
@@ -185,7 +196,12 @@ fn number_or_status(line: &str, range: Range<usize>) -> Volatile {
 /// A number or id is masked only when it stands alone, so `gpt-4o`, `claude-3-5` and `v1` survive.
 fn is_standalone(bytes: &[u8], range: Range<usize>) -> bool {
     let attached = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
-    let before_ok = range.start == 0 || {
+    let negative = range.start >= 1
+        && bytes[range.start - 1] == b'-'
+        && (range.start == 1
+            || !(bytes[range.start - 2].is_ascii_alphanumeric()
+                || matches!(bytes[range.start - 2], b'-' | b'_')));
+    let before_ok = range.start == 0 || negative || {
         let b = bytes[range.start - 1];
         !(attached(b)
             || b == b'.' && range.start >= 2 && bytes[range.start - 2].is_ascii_alphabetic())
