@@ -37,6 +37,7 @@ pub(crate) struct CompiledConditions {
     pub(crate) status: Vec<u16>,
     pub(crate) provider: Vec<String>,
     pub(crate) url_host: Vec<HostKind>,
+    pub(crate) url_host_names: Vec<String>,
     pub(crate) url_path: Option<Regex>,
 }
 
@@ -44,7 +45,7 @@ impl CompiledConditions {
     pub(crate) fn len(&self) -> usize {
         usize::from(!self.status.is_empty())
             + usize::from(!self.provider.is_empty())
-            + usize::from(!self.url_host.is_empty())
+            + usize::from(!self.url_host.is_empty() || !self.url_host_names.is_empty())
             + usize::from(self.url_path.is_some())
     }
 }
@@ -337,6 +338,7 @@ fn compile_conditions(
         status: conditions.status.clone(),
         provider: conditions.provider.clone(),
         url_host: conditions.url_host.clone(),
+        url_host_names: conditions.url_host_names.clone(),
         url_path,
     }
 }

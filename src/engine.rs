@@ -184,6 +184,15 @@ impl fmt::Debug for Engine {
     }
 }
 
+/// Per-call matching options; [`Engine::default_options`] gives the builder's settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MatchOptions {
+    /// The most confident matches to list.
+    pub max_matches: usize,
+    /// The confidence bar, 0..=1.
+    pub min_confidence: f32,
+}
+
 /// One example that did not behave as its signature file says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExampleFailure {
@@ -248,11 +257,16 @@ impl Engine {
 
     /// Matches raw bytes: invalid UTF-8 is replaced with U+FFFD and the report says so.
     pub fn match_bytes(&self, bytes: &[u8]) -> MatchReport {
+        self.match_bytes_with(bytes, &self.default_options())
+    }
+
+    /// [`Engine::match_bytes`] with per-call options.
+    pub fn match_bytes_with(&self, bytes: &[u8], options: &MatchOptions) -> MatchReport {
         match std::str::from_utf8(bytes) {
-            Ok(text) => self.match_text(text),
+            Ok(text) => self.match_text_with(text, options),
             Err(_) => {
                 let text = String::from_utf8_lossy(bytes);
-                let mut report = self.match_text(&text);
+                let mut report = self.match_text_with(&text, options);
                 report.input.lossy_utf8 = true;
                 report.input.bytes = bytes.len();
                 report
@@ -262,6 +276,19 @@ impl Engine {
 
     /// Matches a log. Never fails: bad input gives an empty or truncated report that says why.
     pub fn match_text(&self, text: &str) -> MatchReport {
+        self.match_text_with(text, &self.default_options())
+    }
+
+    /// The per-call options equal to the builder's settings.
+    pub fn default_options(&self) -> MatchOptions {
+        MatchOptions {
+            max_matches: self.config.max_matches,
+            min_confidence: self.config.min_confidence,
+        }
+    }
+
+    /// [`Engine::match_text`] with per-call options (how many matches, which confidence bar).
+    pub fn match_text_with(&self, text: &str, options: &MatchOptions) -> MatchReport {
         let (parts, truncated) = self.parts(text);
         let normalized = normalize_parts(text, &parts);
         let mut hits = Vec::new();
@@ -280,7 +307,14 @@ impl Engine {
             had_nul: text.contains('\0'),
             truncated,
         };
-        self.report(hits, &normalized.events, normalized.evidence, normalized.redactions, input)
+        self.report(
+            hits,
+            &normalized.events,
+            normalized.evidence,
+            normalized.redactions,
+            input,
+            options,
+        )
     }
 
     /// Normalizes `text` as matching does (also available as [`crate::normalize()`]).
@@ -408,13 +442,14 @@ impl Engine {
         evidence: Vec<Evidence>,
         redactions: Vec<Redaction>,
         input: InputSummary,
+        options: &MatchOptions,
     ) -> MatchReport {
-        let min = Confidence::new(self.config.min_confidence);
+        let min = Confidence::new(options.min_confidence);
         let ranked =
             score::rank(hits, &self.compiled, &self.signatures, self.config.max_occurrences);
         let (mut matches, below): (Vec<Match>, Vec<Match>) =
             ranked.into_iter().partition(|m| m.confidence >= min);
-        matches.truncate(self.config.max_matches);
+        matches.truncate(options.max_matches);
         let mut suggestions = Vec::new();
         if matches.is_empty() && self.config.max_suggestions > 0 {
             for near in below.iter().take(self.config.max_suggestions) {

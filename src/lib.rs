@@ -50,7 +50,7 @@ pub mod wire;
 
 pub use articles::{ArticleHit, ArticleSearch};
 pub use corpus::Corpus;
-pub use engine::{Engine, EngineBuilder, ExampleFailure, LineMatcher};
+pub use engine::{Engine, EngineBuilder, ExampleFailure, LineMatcher, MatchOptions};
 pub use error::{Error, ErrorKind, Problem, Result};
 pub use normalize::{
     Event, EventKind, Evidence, EvidenceKind, HostKind, Normalized, Redaction, Span, normalize,

@@ -315,8 +315,19 @@ fn condition_results(
         let held = evidence.iter().any(|item| matches!(item.kind(), EvidenceKind::Provider(name) if conditions.provider.contains(name)));
         results.push(("provider", held));
     }
-    if !conditions.url_host.is_empty() {
-        let held = evidence.iter().any(|item| matches!(item.kind(), EvidenceKind::Url { host_kind, .. } if conditions.url_host.contains(host_kind)));
+    if !conditions.url_host.is_empty() || !conditions.url_host_names.is_empty() {
+        let held = evidence.iter().any(|item| match item.kind() {
+            EvidenceKind::Url { host, host_kind, .. } => {
+                conditions.url_host.contains(host_kind)
+                    || conditions.url_host_names.iter().any(|name| {
+                        host == name
+                            || host
+                                .strip_suffix(name.as_str())
+                                .is_some_and(|rest| rest.ends_with('.'))
+                    })
+            }
+            _ => false,
+        });
         results.push(("url_host", held));
     }
     if let Some(regex) = &conditions.url_path {

@@ -55,6 +55,8 @@ pub struct Conditions {
     pub provider: Vec<String>,
     /// URL host kinds, any of which must be seen.
     pub url_host: Vec<HostKind>,
+    /// Host names (or domain suffixes such as `prisma.sh`) given in `url_host`.
+    pub url_host_names: Vec<String>,
     /// A regex that some URL's path and query must match.
     pub url_path: Option<String>,
 }
@@ -64,7 +66,7 @@ impl Conditions {
     pub fn len(&self) -> usize {
         usize::from(!self.status.is_empty())
             + usize::from(!self.provider.is_empty())
-            + usize::from(!self.url_host.is_empty())
+            + usize::from(!self.url_host.is_empty() || !self.url_host_names.is_empty())
             + usize::from(self.url_path.is_some())
     }
 

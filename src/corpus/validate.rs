@@ -147,12 +147,21 @@ impl Checker<'_> {
             }
         }
         for host in &file.url_host {
-            match HostKind::from_name(host.get_ref()) {
+            let name = host.get_ref();
+            let is_host_name = name.contains('.')
+                && name.split('.').all(|part| {
+                    !part.is_empty()
+                        && part
+                            .bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                });
+            match HostKind::from_name(name) {
                 Some(kind) => conditions.url_host.push(kind),
+                None if is_host_name => conditions.url_host_names.push(name.clone()),
                 None => self.problem(
                     format!("{field}.url_host"),
                     Some(host.span()),
-                    format!("unknown host kind `{}`", host.get_ref()),
+                    format!("`{}` is neither a host kind nor a lowercase host name such as `binaries.prisma.sh`", host.get_ref()),
                 ),
             }
         }

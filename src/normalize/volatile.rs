@@ -132,6 +132,12 @@ pub(crate) fn scan(line: &str) -> Vec<Volatile> {
             if !is_file_path(text, bytes, range.start) {
                 continue;
             }
+            // Keep the package-relative part of an installed Python file (`litellm/main.py`):
+            // it is the same on every machine and tells which library raised the error.
+            if let Some(offset) = package_path_start(text) {
+                found.push(Volatile::Mask(range.start..range.start + offset, Placeholder::Path));
+                continue;
+            }
             Placeholder::Path
         } else if captures.name("hex").is_some() {
             if !text.bytes().any(|b| b.is_ascii_digit())
@@ -214,13 +220,26 @@ fn is_standalone(bytes: &[u8], range: Range<usize>) -> bool {
     before_ok && after_ok
 }
 
+/// Where the package-relative part of a Python path starts (after `site-packages/`,
+/// `dist-packages/`, or at a `litellm/` directory), keeping the slash that precedes it.
+fn package_path_start(text: &str) -> Option<usize> {
+    for marker in ["/site-packages/", "/dist-packages/"] {
+        if let Some(index) = text.rfind(marker) {
+            let offset = index + marker.len() - 1;
+            return (offset + 1 < text.len()).then_some(offset);
+        }
+    }
+    text.find("/litellm/").filter(|index| *index > 0)
+}
+
 fn is_file_path(text: &str, bytes: &[u8], start: usize) -> bool {
     if text.len() >= 3 && text.as_bytes()[1] == b':' {
         return true;
     }
     if start > 0 {
         let before = bytes[start - 1];
-        if before.is_ascii_alphanumeric() || before == b'_' {
+        // After `>` it is the package-relative tail of an already masked path.
+        if before.is_ascii_alphanumeric() || before == b'_' || before == b'>' {
             return false;
         }
     }
@@ -312,8 +331,13 @@ mod tests {
         );
         assert_eq!(
             masked("File \"/usr/lib/python3.11/site-packages/litellm/main.py\", line 12"),
-            "File \"<path>\", line <num>"
+            "File \"<path>/litellm/main.py\", line <num>"
         );
+        assert_eq!(
+            masked("File \"/app/litellm/proxy/proxy_server.py\", in x"),
+            "File \"<path>/litellm/proxy/proxy_server.py\", in x"
+        );
+        assert_eq!(masked("File \"/home/me/app/run.py\""), "File \"<path>\"");
         assert_eq!(masked("POST /v1/chat/completions failed"), "POST /v1/chat/completions failed");
         assert_eq!(
             masked("see https://x.openai.azure.com/openai/deployments/a?api-version=1."),

@@ -254,3 +254,10 @@ fn the_json_document_has_the_contract_fields() {
     let text = value.to_string();
     assert!(!text.contains("0123456789abcdef"), "a secret leaked: {text}");
 }
+
+#[test]
+fn engine_is_send_and_sync() {
+    fn assert_shareable<T: Send + Sync + 'static>() {}
+    assert_shareable::<errsig::Engine>();
+    assert_shareable::<errsig::MatchReport>();
+}

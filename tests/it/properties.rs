@@ -132,7 +132,7 @@ proptest! {
         let (value, placeholder) = [
             ("123e4567-e89b-12d3-a456-426614174000", "<uuid>"),
             ("2024-05-01T10:00:00Z", "<ts>"),
-            ("/usr/lib/python3.11/site-packages/litellm/main.py", "<path>"),
+            ("/usr/lib/python3.11/site-packages/litellm/main.py", "<path>/litellm/main.py"),
             ("3f2a9c1d88e0", "<id>"),
             ("https://example.com/a/b?c=d", "<url>"),
             ("chatcmpl-AbCdEf123456", "<id>"),
