@@ -30,7 +30,8 @@
 //! reads the text and never appear in a report.
 //!
 //! # Features
-//! None yet: the library has no optional parts.
+//! - `server` (default): the `server` module, an axum HTTP service over the engine
+//!   (`errsig serve`). Without it the library has no async or HTTP dependencies.
 
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
@@ -45,6 +46,8 @@ mod matcher;
 mod normalize;
 mod report;
 mod score;
+#[cfg(feature = "server")]
+pub mod server;
 mod signature;
 pub mod wire;
 

@@ -451,3 +451,167 @@ impl NormalizeDocument {
         }
     }
 }
+
+/// `POST /match` with `application/json`.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchRequest {
+    /// The log.
+    pub text: String,
+    /// The most matches to list (1 to 50).
+    pub top: Option<usize>,
+    /// The confidence bar (0 to 1).
+    pub min_confidence: Option<f32>,
+    /// Accepted for compatibility; explanations are always included.
+    pub explain: Option<bool>,
+}
+
+/// `POST /match/batch`.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchRequest {
+    /// The logs, each with a caller tag.
+    pub items: Vec<BatchItem>,
+    /// As in [`MatchRequest`].
+    pub top: Option<usize>,
+    /// As in [`MatchRequest`].
+    pub min_confidence: Option<f32>,
+}
+
+/// One log of a batch.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchItem {
+    /// The caller's tag, unique in the batch.
+    pub tag: String,
+    /// The log.
+    pub text: String,
+}
+
+/// `POST /match/batch` answer: one match document per tag.
+#[derive(Debug, Clone, Serialize)]
+pub struct BatchDocument {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// Results keyed by tag.
+    pub results: BTreeMap<String, MatchDocument>,
+}
+
+/// `GET /search`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchDocument {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// How many parts of the query were ignored as unparseable (the query is not echoed).
+    pub warnings: usize,
+    /// Hits, best first.
+    pub hits: Vec<SearchHitDto>,
+}
+
+/// A search hit.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchHitDto {
+    /// Signature id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// BM25 score.
+    pub score: f32,
+}
+
+/// `GET /signatures`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureListDocument {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The corpus content hash.
+    pub corpus_version: String,
+    /// The signatures, sorted by id.
+    pub signatures: Vec<SignatureSummaryDto>,
+}
+
+/// A signature in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureSummaryDto {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Tool tag.
+    pub tool: String,
+    /// Provider tags.
+    pub providers: Vec<String>,
+    /// Area tag.
+    pub area: String,
+}
+
+impl SignatureSummaryDto {
+    /// Converts a signature.
+    pub fn new(signature: &Signature) -> SignatureSummaryDto {
+        let tags = signature.tags();
+        SignatureSummaryDto {
+            id: signature.id().to_string(),
+            title: signature.title().to_string(),
+            tool: tags.tool.clone(),
+            providers: tags.providers.clone(),
+            area: tags.area.clone(),
+        }
+    }
+}
+
+/// `GET /signatures/{id}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureDocument {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// Id, title and tags.
+    #[serde(flatten)]
+    pub summary: SignatureSummaryDto,
+    /// The article, with its fixes.
+    pub article: ArticleDto,
+    /// The fixes as written (`{{variables}}` unfilled).
+    pub fixes: Vec<FixDto>,
+}
+
+impl SignatureDocument {
+    /// Converts a signature.
+    pub fn new(signature: &Signature) -> SignatureDocument {
+        SignatureDocument {
+            schema_version: SCHEMA_VERSION,
+            summary: SignatureSummaryDto::new(signature),
+            article: ArticleDto::new(signature),
+            fixes: signature.article().fixes.iter().map(FixDto::new).collect(),
+        }
+    }
+}
+
+/// `GET /healthz` and `GET /readyz`.
+#[derive(Debug, Clone, Serialize)]
+pub struct HealthDocument {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// `ok` or `ready`.
+    pub status: &'static str,
+    /// The corpus served (readyz).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corpus_version: Option<String>,
+    /// How many signatures (readyz).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signatures: Option<usize>,
+}
+
+/// Every error answer: `{"error": {"code", "message"}}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorDocument {
+    /// The error.
+    pub error: ErrorBody,
+}
+
+/// An error's stable code and a message for people.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorBody {
+    /// Stable snake_case code.
+    pub code: &'static str,
+    /// What went wrong and what to do.
+    pub message: String,
+}

@@ -35,6 +35,31 @@ pub(crate) enum Command {
     Show(ShowArgs),
     /// List the signatures.
     List(ListArgs),
+    /// Serve the HTTP API (POST /match, GET /search, GET /signatures, ...) on the corpus.
+    ///
+    /// Examples:
+    ///   errsig serve
+    ///   errsig serve --addr 0.0.0.0:8080 --overlay ./my-signatures
+    ///   curl -s --data-binary @app.log http://127.0.0.1:8080/match
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// The address to listen on. The default only accepts local connections.
+    #[arg(long, value_name = "HOST:PORT", env = "ERRSIG_ADDR", default_value = "127.0.0.1:8080")]
+    pub(crate) addr: String,
+    /// The largest request body, in bytes (larger ones get 413).
+    #[arg(long, value_name = "BYTES", env = "ERRSIG_MAX_BODY_BYTES", default_value_t = 8 * 1024 * 1024)]
+    pub(crate) max_body_bytes: usize,
+    /// Seconds a request may take before it gets 503.
+    #[arg(long, value_name = "SECONDS", env = "ERRSIG_TIMEOUT_SECS", default_value_t = 30)]
+    pub(crate) timeout_secs: u64,
+    /// Requests handled at once; more are shed with 503 and Retry-After.
+    #[arg(long, value_name = "N", env = "ERRSIG_MAX_CONCURRENCY", default_value_t = 64)]
+    pub(crate) max_concurrency: usize,
+    #[command(flatten)]
+    pub(crate) corpus: CorpusArgs,
 }
 
 #[derive(Debug, Args)]

@@ -9,7 +9,7 @@ use errsig::{Corpus, Engine, Problem};
 
 use super::args::{
     Cli, Command, CorpusArgs, CorpusCheckArgs, ListArgs, MatchArgs, NormalizeArgs, SearchArgs,
-    ShowArgs,
+    ServeArgs, ShowArgs,
 };
 use super::render;
 
@@ -22,6 +22,7 @@ pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search(args) => run_search(args),
         Command::Show(args) => run_show(args),
         Command::List(args) => run_list(args),
+        Command::Serve(args) => run_serve(args),
     }
 }
 
@@ -221,5 +222,37 @@ fn run_list(args: ListArgs) -> anyhow::Result<ExitCode> {
             )?;
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    use errsig::server::{AppState, ServerConfig, router, serve};
+
+    let corpus = load_corpus(&args.corpus)?;
+    let engine = std::sync::Arc::new(Engine::new(&corpus).context("cannot build the engine")?);
+    let config = ServerConfig {
+        max_body_bytes: args.max_body_bytes,
+        request_timeout: std::time::Duration::from_secs(args.timeout_secs.max(1)),
+        max_concurrency: args.max_concurrency.max(1),
+        ..ServerConfig::default()
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(&args.addr).await.with_context(|| {
+            format!("cannot listen on {}; is another process using it?", args.addr)
+        })?;
+        let local = listener.local_addr().context("cannot read the listening address")?;
+        eprintln!(
+            "errsig: serving {} signatures (corpus {}) on http://{local}",
+            engine.signatures().len(),
+            engine.corpus_version()
+        );
+        serve(listener, router(AppState::new(engine, config)))
+            .await
+            .context("the server stopped with an error")
+    })?;
     Ok(ExitCode::SUCCESS)
 }

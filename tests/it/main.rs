@@ -3,6 +3,8 @@
 mod cli;
 mod corpus;
 mod engine;
+#[cfg(feature = "server")]
+mod http;
 mod negatives;
 mod properties;
 mod tidy;

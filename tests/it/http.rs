@@ -1,0 +1,248 @@
+//! The HTTP service, in-process through `router(state).oneshot(..)`, and once over real TCP on
+//! 127.0.0.1:0. Bodies and error bodies are snapshots.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use errsig::server::{AppState, ServerConfig, router};
+use expect_test::{Expect, expect};
+use tower::ServiceExt;
+
+fn app(config: ServerConfig) -> axum::Router {
+    router(AppState::new(crate::engine(), config))
+}
+
+async fn send(request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+    send_to(app(ServerConfig::default()), request).await
+}
+
+async fn send_to(
+    app: axum::Router,
+    request: Request<Body>,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let response = app.oneshot(request).await.expect("the router answers");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await.unwrap();
+    (status, headers, String::from_utf8(bytes.to_vec()).unwrap())
+}
+
+fn post(uri: &str, content_type: &str, body: impl Into<Body>) -> Request<Body> {
+    Request::post(uri).header(header::CONTENT_TYPE, content_type).body(body.into()).unwrap()
+}
+
+fn get(uri: &str) -> Request<Body> {
+    Request::get(uri).body(Body::empty()).unwrap()
+}
+
+async fn check_error(request: Request<Body>, status: StatusCode, expect: Expect) {
+    let (got, _, body) = send(request).await;
+    assert_eq!(got, status, "{body}");
+    expect.assert_eq(&body);
+}
+
+const AZURE_404: &str =
+    "litellm.NotFoundError: NotFoundError: OpenAIException - Resource not found";
+
+#[tokio::test]
+async fn match_accepts_plain_text_and_names_the_corpus() {
+    let (status, headers, body) = send(post("/match", "text/plain", AZURE_404)).await;
+    assert_eq!(status, StatusCode::OK);
+    let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(value["matches"][0]["id"], "azure-404-full-deployment-url-without-azure-prefix");
+    assert_eq!(headers["x-errsig-corpus-version"], crate::engine().corpus_version());
+    // curl's default content type is treated as text too.
+    let (status, _, _) = send(post("/match", "application/x-www-form-urlencoded", AZURE_404)).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn match_accepts_json_with_options() {
+    let request =
+        serde_json::json!({"text": AZURE_404, "top": 1, "min_confidence": 0.99}).to_string();
+    let (status, _, body) = send(post("/match", "application/json", request)).await;
+    assert_eq!(status, StatusCode::OK);
+    let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(value["verdict"], "no_confident_match", "a bar of 0.99 is above this match");
+    assert_eq!(value["min_confidence"], 0.99);
+}
+
+#[tokio::test]
+async fn errors_have_stable_codes_and_never_echo_the_request() {
+    check_error(
+        post("/match", "application/json", "{\"text\": \"sk-proj-SECRETSECRETSECRET\", \"nope\": 1}"),
+        StatusCode::BAD_REQUEST,
+        expect![[r#"{"error":{"code":"invalid_json","message":"the body is not JSON of the form {\"text\": \"...\"} (line 1, column 45)"}}"#]],
+    )
+    .await;
+    check_error(
+        post("/match", "text/plain", " \n\t "),
+        StatusCode::BAD_REQUEST,
+        expect![[r#"{"error":{"code":"empty_body","message":"the log is empty: send the log text as the body"}}"#]],
+    )
+    .await;
+    check_error(
+        post("/match", "application/xml", "<x/>"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        expect![[r#"{"error":{"code":"unsupported_media_type","message":"send the log as text/plain, or JSON {\"text\": \"...\"} as application/json"}}"#]],
+    )
+    .await;
+    check_error(
+        post("/match", "application/json", serde_json::json!({"text": "x", "top": 0}).to_string()),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        expect![[
+            r#"{"error":{"code":"invalid_parameter","message":"`top` must be from 1 to 50"}}"#
+        ]],
+    )
+    .await;
+    check_error(
+        get("/signatures/no-such-id"),
+        StatusCode::NOT_FOUND,
+        expect![[r#"{"error":{"code":"not_found","message":"no such signature"}}"#]],
+    )
+    .await;
+    check_error(
+        get("/nowhere"),
+        StatusCode::NOT_FOUND,
+        expect![[r#"{"error":{"code":"not_found","message":"no such route"}}"#]],
+    )
+    .await;
+    check_error(
+        get("/match"),
+        StatusCode::METHOD_NOT_ALLOWED,
+        expect![[r#"{"error":{"code":"method_not_allowed","message":"this route does not take that method"}}"#]],
+    )
+    .await;
+    check_error(
+        get("/search?limit=5"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        expect![[r#"{"error":{"code":"invalid_parameter","message":"`q` is required"}}"#]],
+    )
+    .await;
+    check_error(
+        get("/search?q=x&limit=many"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        expect![[
+            r#"{"error":{"code":"invalid_parameter","message":"`limit` must be a whole number"}}"#
+        ]],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn oversized_bodies_get_413() {
+    let config = ServerConfig { max_body_bytes: 1024, ..ServerConfig::default() };
+    let (status, _, body) =
+        send_to(app(config), post("/match", "text/plain", "a".repeat(4096))).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(body.contains("\"code\":\"payload_too_large\""), "{body}");
+}
+
+#[tokio::test]
+async fn large_bodies_are_matched_off_the_async_workers() {
+    let config = ServerConfig { blocking_threshold: 16, ..ServerConfig::default() };
+    let (status, _, body) = send_to(app(config), post("/match", "text/plain", AZURE_404)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("azure-404-full-deployment-url-without-azure-prefix"));
+}
+
+#[tokio::test]
+async fn secrets_never_reach_a_response() {
+    let log = format!(
+        "{AZURE_404}\nAuthorization: Bearer sk-proj-ZZZZsecretZZZZsecretZZZZ api_key=abcd1234efgh5678"
+    );
+    for request in [
+        post("/match", "text/plain", log.clone()),
+        post("/match", "application/json", serde_json::json!({"text": log}).to_string()),
+    ] {
+        let (status, headers, body) = send(request).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!body.contains("ZZZZsecret") && !body.contains("abcd1234efgh5678"), "{body}");
+        assert!(
+            headers.values().all(|value| !value.to_str().unwrap_or_default().contains("secret"))
+        );
+    }
+}
+
+#[tokio::test]
+async fn batch_results_are_keyed_by_tag() {
+    let request = serde_json::json!({"items": [{"tag": "a", "text": AZURE_404}, {"tag": "b", "text": "all good"}]}).to_string();
+    let (status, _, body) = send(post("/match/batch", "application/json", request)).await;
+    assert_eq!(status, StatusCode::OK);
+    let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(value["results"]["a"]["verdict"], "matched");
+    assert_eq!(value["results"]["b"]["verdict"], "no_confident_match");
+    let duplicate =
+        serde_json::json!({"items": [{"tag": "a", "text": "x"}, {"tag": "a", "text": "y"}]})
+            .to_string();
+    let (status, _, _) = send(post("/match/batch", "application/json", duplicate)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn search_signatures_and_health() {
+    let (status, _, body) = send(get("/search?q=no+fallback+model+group+found&limit=2")).await;
+    assert_eq!(status, StatusCode::OK);
+    let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(value["hits"].as_array().unwrap().len(), 2);
+
+    let (status, _, body) = send(get("/signatures?tag=azure")).await;
+    assert_eq!(status, StatusCode::OK);
+    let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let ids: Vec<&str> =
+        value["signatures"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"azure-401-invalid-subscription-key-or-endpoint"));
+    assert!(!ids.iter().any(|id| id.starts_with("bedrock-")));
+
+    let (status, _, body) = send(get("/signatures/litellm-provider-not-provided")).await;
+    assert_eq!(status, StatusCode::OK);
+    let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(value["id"], "litellm-provider-not-provided");
+    assert!(!value["fixes"].as_array().unwrap().is_empty());
+
+    let (_, _, body) = send(get("/healthz")).await;
+    expect![[r#"{"schema_version":1,"status":"ok"}"#]].assert_eq(&body);
+    let (_, _, body) = send(get("/readyz")).await;
+    assert!(body.contains("\"status\":\"ready\""));
+}
+
+#[tokio::test]
+async fn serves_over_real_tcp_on_loopback_and_shuts_down() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server =
+        tokio::spawn(errsig::server::serve_until(listener, app(ServerConfig::default()), async {
+            let _ = stopped.await;
+        }));
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let request = format!(
+        "POST /match HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{AZURE_404}",
+        AZURE_404.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    tokio::time::timeout(std::time::Duration::from_secs(20), stream.read_to_string(&mut response))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
+    assert!(response.contains("azure-404-full-deployment-url-without-azure-prefix"));
+    stop.send(()).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(20), server)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+}
+
+#[test]
+fn the_state_shares_one_engine() {
+    let state = AppState::new(crate::engine(), ServerConfig::default());
+    let copy = state.clone();
+    drop(copy);
+    assert!(Arc::strong_count(&crate::engine()) >= 2);
+}
