@@ -23,6 +23,22 @@ pub(crate) enum Command {
     ///   python app.py 2>&1 | errsig match
     ///   errsig match --json proxy.log
     Match(MatchArgs),
+    /// Pass standard input through to standard output and print each diagnosis to standard error
+    /// as soon as its event is complete.
+    ///
+    /// Exit status: 0 when a problem was found, 1 when none, 2 on error.
+    ///
+    /// Examples:
+    ///   python app.py 2>&1 | errsig watch
+    ///   kubectl logs -f deploy/litellm | errsig watch
+    Watch(WatchArgs),
+    /// Run a command, pass its output through unchanged and live, diagnose it as `watch` does, and
+    /// exit with the command's own status.
+    ///
+    /// Examples:
+    ///   errsig run -- python app.py
+    ///   errsig run -- litellm --config config.yaml
+    Run(RunArgs),
     /// Print the normalized text, events, evidence and redactions (for signature authors).
     Normalize(NormalizeArgs),
     /// Validate a corpus directory: format, regex limits, anchors, ids, relations.
@@ -136,4 +152,26 @@ pub(crate) struct ListArgs {
     pub(crate) tag: Option<String>,
     #[command(flatten)]
     pub(crate) corpus: CorpusArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WatchArgs {
+    /// Report an event held open (a traceback that may be chained) after this many quiet
+    /// milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 500)]
+    pub(crate) idle_ms: u64,
+    #[command(flatten)]
+    pub(crate) corpus: CorpusArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RunArgs {
+    /// As for `watch`.
+    #[arg(long, value_name = "MS", default_value_t = 500)]
+    pub(crate) idle_ms: u64,
+    #[command(flatten)]
+    pub(crate) corpus: CorpusArgs,
+    /// The command and its arguments, after `--`.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub(crate) command: Vec<String>,
 }

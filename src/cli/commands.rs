@@ -8,8 +8,8 @@ use anyhow::{Context, bail};
 use errsig::{Corpus, Engine, Problem};
 
 use super::args::{
-    Cli, Command, CorpusArgs, CorpusCheckArgs, ListArgs, MatchArgs, NormalizeArgs, SearchArgs,
-    ServeArgs, ShowArgs,
+    Cli, Command, CorpusArgs, CorpusCheckArgs, ListArgs, MatchArgs, NormalizeArgs, RunArgs,
+    SearchArgs, ServeArgs, ShowArgs, WatchArgs,
 };
 use super::render;
 
@@ -23,6 +23,8 @@ pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Show(args) => run_show(args),
         Command::List(args) => run_list(args),
         Command::Serve(args) => run_serve(args),
+        Command::Watch(args) => run_watch(args),
+        Command::Run(args) => run_command(args),
     }
 }
 
@@ -255,4 +257,14 @@ fn run_serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             .context("the server stopped with an error")
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn run_watch(args: WatchArgs) -> anyhow::Result<ExitCode> {
+    let engine = Engine::new(&load_corpus(&args.corpus)?).context("cannot build the engine")?;
+    super::watch::watch(&engine, std::time::Duration::from_millis(args.idle_ms.max(1)))
+}
+
+fn run_command(args: RunArgs) -> anyhow::Result<ExitCode> {
+    let engine = Engine::new(&load_corpus(&args.corpus)?).context("cannot build the engine")?;
+    super::watch::run(&engine, &args.command, std::time::Duration::from_millis(args.idle_ms.max(1)))
 }

@@ -4,6 +4,7 @@
 mod args;
 mod commands;
 mod render;
+mod watch;
 
 use std::process::ExitCode;
 

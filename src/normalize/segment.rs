@@ -295,6 +295,20 @@ pub(crate) fn build_event(lines: &[Line], base: usize, closed: Closed) -> Event 
     }
     let first_line = lines[closed.lines.start - base].number;
     let last_line = lines[closed.lines.end - 1 - base].number;
+    if closed.kind == EventKind::JsonLine {
+        focus = json_message_offset(text.as_str()).unwrap_or(focus);
+    }
     let focus = focus.min(text.as_str().len());
     Event { kind: closed.kind, first_line, last_line, text, focus }
+}
+
+/// Where a JSON-lines record's message starts: the value of its innermost `message`, else `msg`,
+/// `exception` or `error` field. The other fields (logger, level, ids) are context.
+fn json_message_offset(text: &str) -> Option<usize> {
+    ["\"message\"", "\"msg\"", "\"exception\"", "\"error\""].iter().find_map(|key| {
+        let at = text.rfind(key)?;
+        let after = &text[at + key.len()..];
+        let value = after.find(|c: char| c != ' ' && c != ':')?;
+        after[..value].contains(':').then_some(at + key.len() + value)
+    })
 }

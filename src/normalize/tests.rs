@@ -167,3 +167,12 @@ litellm-1  | ValueError: boom
         [(EventKind::Traceback, (1, 4)), (EventKind::Traceback, (5, 7))]
     );
 }
+
+#[test]
+fn json_lines_focus_on_their_message_field() {
+    let log = r#"{"time":"2025-01-01T00:00:00Z","logger":"litellm.proxy","level":"ERROR","message":"No deployments available"}"#;
+    let normalized = normalize(log);
+    let event = &normalized.events()[0];
+    assert_eq!(event.kind(), EventKind::JsonLine);
+    assert_eq!(&event.text()[event.focus..], "\"No deployments available\"}");
+}

@@ -116,3 +116,77 @@ fn show_search_and_list() {
     let output = errsig(&["list", "--tag", "azure"], b"");
     assert!(text(&output.stdout).contains("azure-401-invalid-subscription-key-or-endpoint"));
 }
+
+#[test]
+fn watch_reports_before_its_input_ends_and_passes_bytes_through() {
+    use std::io::{BufRead, BufReader};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_errsig"))
+        .args(["watch", "--idle-ms", "200"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (lines, received) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            if lines.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    let first_half = format!("boot\n{AZURE_404}");
+    stdin.write_all(first_half.as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    // The writer is still open: the diagnosis must arrive anyway.
+    let diagnosis = received.recv_timeout(Duration::from_secs(30)).expect("a diagnosis before EOF");
+    assert!(
+        diagnosis.contains("[azure-404-full-deployment-url-without-azure-prefix]"),
+        "{diagnosis}"
+    );
+    stdin.write_all(b"\xff\0 the rest\n").unwrap();
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    let mut expected = first_half.into_bytes();
+    expected.extend_from_slice(b"\xff\0 the rest\n");
+    assert_eq!(output.stdout, expected, "stdout is the input, byte for byte");
+    assert_eq!(output.status.code(), Some(0));
+    let rest: Vec<String> = received.try_iter().collect();
+    assert!(rest.iter().any(|line| line.contains("1 known problem(s) in 3 line(s)")), "{rest:?}");
+}
+
+#[test]
+fn watch_counts_repeats_instead_of_reprinting() {
+    let input = format!("{AZURE_404}{AZURE_404}ok\n{AZURE_404}");
+    let output = errsig(&["watch"], input.as_bytes());
+    let stderr = text(&output.stderr);
+    assert_eq!(stderr.matches("errsig:   fix:").count(), 1, "{stderr}");
+    assert!(stderr.contains("azure-404-full-deployment-url-without-azure-prefix x3"), "{stderr}");
+    let output = errsig(&["watch"], b"all quiet\n");
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[cfg(unix)]
+#[test]
+fn run_keeps_the_output_and_the_exit_code_of_the_command() {
+    let script =
+        format!("printf 'out\\001\\n'; printf '%s\\n' '{}' >&2; exit 7", AZURE_404.trim_end());
+    let output = errsig(&["run", "--", "sh", "-c", &script], b"");
+    assert_eq!(output.status.code(), Some(7));
+    assert_eq!(output.stdout, b"out\x01\n");
+    let stderr = text(&output.stderr);
+    assert!(stderr.starts_with(AZURE_404), "the command's stderr comes through first: {stderr}");
+    assert!(stderr.contains("[azure-404-full-deployment-url-without-azure-prefix]"), "{stderr}");
+
+    let output = errsig(&["run", "--", "sh", "-c", "kill -TERM $$"], b"");
+    assert_eq!(output.status.code(), Some(128 + 15), "a signal becomes 128 + its number");
+
+    let output = errsig(&["run", "--", "/no/such/program"], b"");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("cannot start `/no/such/program`"));
+}
