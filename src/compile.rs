@@ -281,7 +281,8 @@ fn compile_signature(
     let any_points: Vec<usize> = rules.any.iter().map(|pattern| literal_points(pattern)).collect();
     let fixed_points = all_literals.max(if rules.anchors.is_empty() { 0 } else { literal_bytes })
         + 10 * require.len()
-        + 4 * none.len()
+        // Guards make a signature safer, not more specific: only the first two count.
+        + 4 * none.len().min(2)
         + 6 * (all.len() + usize::from(!any.is_empty())).saturating_sub(1);
     let templates: Vec<Template> = rules
         .templates

@@ -41,6 +41,9 @@ pub struct MatchDocument {
     pub redactions: RedactionsDto,
     /// Facts about the input.
     pub input: InputDto,
+    /// The input's name (a file, `<stdin>`) when several are reported together (`--jsonl`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// One match.
@@ -282,6 +285,7 @@ impl MatchDocument {
                     skipped_bytes: t.skipped_bytes,
                 }),
             },
+            source: None,
         }
     }
 }

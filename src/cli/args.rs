@@ -8,8 +8,18 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "errsig", version, about, propagate_version = true)]
 pub(crate) struct Cli {
+    /// When to colour the output; `auto` colours only a terminal and honours NO_COLOR.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub(crate) color: ColorWhen,
     #[command(subcommand)]
     pub(crate) command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -51,6 +61,19 @@ pub(crate) enum Command {
     Show(ShowArgs),
     /// List the signatures.
     List(ListArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    ///
+    /// Example:
+    ///   errsig completions bash > /etc/bash_completion.d/errsig
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    ///
+    /// Example:
+    ///   errsig man > /usr/local/share/man/man1/errsig.1
+    Man,
     /// Serve the HTTP API (POST /match, GET /search, GET /signatures, ...) on the corpus.
     ///
     /// Examples:
@@ -93,8 +116,11 @@ pub(crate) struct MatchArgs {
     /// Log files; standard input when none (or `-`).
     pub(crate) files: Vec<PathBuf>,
     /// Print the JSON document (schema in README.md).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "jsonl")]
     pub(crate) json: bool,
+    /// Print one compact JSON document per input per line, each naming its `source`.
+    #[arg(long)]
+    pub(crate) jsonl: bool,
     /// Show at most N matches.
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub(crate) top: usize,

@@ -24,6 +24,18 @@ pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::List(args) => run_list(args),
         Command::Serve(args) => run_serve(args),
         Command::Watch(args) => run_watch(args),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "errsig", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(command)
+                .render(&mut std::io::stdout())
+                .context("cannot write the man page")?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Run(args) => run_command(args),
     }
 }
@@ -81,29 +93,89 @@ fn run_match(args: MatchArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.files.iter().cloned().map(Some).collect()
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = anstream::stdout().lock();
     let mut any_match = false;
     let many = inputs.len() > 1;
-    for input in &inputs {
-        let bytes = read_input(input.as_deref())?;
-        let report = engine.match_bytes(&bytes);
-        any_match |= !report.matches().is_empty();
-        let name =
-            input.as_ref().map_or_else(|| "<stdin>".to_string(), |path| path.display().to_string());
-        if args.json {
-            let document = errsig::wire::MatchDocument::from_report(&report);
-            let text = if many {
-                serde_json::to_string(&document)?
+    // Files are read and matched in parallel, a window at a time, and reported in order.
+    let threads =
+        std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, inputs.len());
+    for window in inputs.chunks(threads) {
+        let results: Vec<anyhow::Result<(Vec<u8>, errsig::MatchReport)>> =
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = window
+                    .iter()
+                    .map(|input| {
+                        let engine = &engine;
+                        scope.spawn(move || -> anyhow::Result<_> {
+                            let name = input_name(input.as_deref());
+                            let bytes = read_input(input.as_deref())?;
+                            let progress = progress::start(&name, bytes.len());
+                            let report = engine.match_bytes(&bytes);
+                            progress.finish();
+                            Ok((bytes, report))
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|handle| handle.join().expect("matching never panics"))
+                    .collect()
+            });
+        for (input, result) in window.iter().zip(results) {
+            let (bytes, report) = result?;
+            any_match |= !report.matches().is_empty();
+            let name = input_name(input.as_deref());
+            if args.json || args.jsonl {
+                let mut document = errsig::wire::MatchDocument::from_report(&report);
+                let text = if args.jsonl {
+                    document.source = Some(name);
+                    serde_json::to_string(&document)?
+                } else if many {
+                    serde_json::to_string(&document)?
+                } else {
+                    serde_json::to_string_pretty(&document)?
+                };
+                writeln!(out, "{text}")?;
             } else {
-                serde_json::to_string_pretty(&document)?
-            };
-            writeln!(out, "{text}")?;
-        } else {
-            render::report(&mut out, &name, &report, args.explain)?;
+                let original = String::from_utf8_lossy(&bytes);
+                render::report(&mut out, &name, &original, &report, args.explain)?;
+            }
         }
     }
     out.flush()?;
     Ok(if any_match { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn input_name(input: Option<&Path>) -> String {
+    input.map_or_else(|| "<stdin>".to_string(), |path| path.display().to_string())
+}
+
+/// A spinner on stderr while a large input is matched, only when stderr is a terminal.
+mod progress {
+    use std::io::IsTerminal;
+
+    /// Inputs at least this large get a spinner.
+    const LARGE_INPUT: usize = 8 * 1024 * 1024;
+
+    pub(crate) struct Progress(Option<indicatif::ProgressBar>);
+
+    pub(crate) fn start(name: &str, bytes: usize) -> Progress {
+        if bytes < LARGE_INPUT || !std::io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_message(format!("matching {name} ({} MiB)", bytes / (1024 * 1024)));
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Progress(Some(bar))
+    }
+
+    impl Progress {
+        pub(crate) fn finish(self) {
+            if let Some(bar) = self.0 {
+                bar.finish_and_clear();
+            }
+        }
+    }
 }
 
 fn run_normalize(args: NormalizeArgs) -> anyhow::Result<ExitCode> {

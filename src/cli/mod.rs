@@ -12,6 +12,13 @@ use clap::Parser;
 
 pub(crate) fn run() -> anyhow::Result<ExitCode> {
     let args = args::Cli::parse();
+    let choice = match args.color {
+        // anstream's auto mode checks for a terminal, NO_COLOR and CLICOLOR_FORCE.
+        args::ColorWhen::Auto => anstream::ColorChoice::Auto,
+        args::ColorWhen::Always => anstream::ColorChoice::Always,
+        args::ColorWhen::Never => anstream::ColorChoice::Never,
+    };
+    choice.write_global();
     commands::dispatch(args)
 }
 

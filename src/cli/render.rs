@@ -3,11 +3,21 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use errsig::{MatchKind, MatchReport, Normalized, Signature, Verdict};
+use anstyle::{AnsiColor, Style};
+use errsig::{MatchKind, MatchReport, Normalized, Occurrence, Signature, Verdict};
 
+const TITLE: Style = Style::new().bold();
+const ID: Style = AnsiColor::Cyan.on_default();
+const HIT: Style = AnsiColor::Red.on_default().bold();
+const QUIET: Style = Style::new().dimmed();
+const GOOD: Style = AnsiColor::Green.on_default().bold();
+
+/// Writes one input's report. `original` is the input as matched, for highlighting spans; the
+/// styles are stripped by anstream when colour is off.
 pub(crate) fn report(
     out: &mut impl Write,
     name: &str,
+    original: &str,
     report: &MatchReport,
     explain: bool,
 ) -> std::io::Result<()> {
@@ -30,7 +40,13 @@ pub(crate) fn report(
     for (rank, found) in report.matches().iter().enumerate() {
         let signature = found.signature();
         writeln!(out)?;
-        writeln!(out, "{}. {}  [{}]", rank + 1, signature.title(), signature.id())?;
+        writeln!(
+            out,
+            "{TITLE}{}. {}{TITLE:#}  {ID}[{}]{ID:#}",
+            rank + 1,
+            signature.title(),
+            signature.id()
+        )?;
         let kind = match found.kind() {
             MatchKind::Verified => "verified".to_string(),
             MatchKind::Fuzzy { similarity } => format!("fuzzy, similarity {similarity:.2}"),
@@ -49,14 +65,18 @@ pub(crate) fn report(
             .collect();
         writeln!(
             out,
-            "   confidence {:.2} ({kind}), seen {} time(s), lines {}",
+            "   confidence {GOOD}{:.2}{GOOD:#} ({kind}), seen {} time(s), lines {}",
             found.confidence().value(),
             found.occurrence_count(),
             lines.join(", ")
         )?;
         for occurrence in found.occurrences().iter().take(2) {
             for (number, text) in occurrence.lines() {
-                writeln!(out, "   {number:>5} | {text}")?;
+                writeln!(
+                    out,
+                    "   {QUIET}{number:>5} |{QUIET:#} {}",
+                    highlighted(original, occurrence, *number, text)
+                )?;
             }
         }
         if !found.variables().is_empty() {
@@ -120,6 +140,52 @@ pub(crate) fn report(
         writeln!(out, "\nredacted before matching: {} (nothing is stored)", list.join(", "))?;
     }
     Ok(())
+}
+
+/// The line with the occurrence's matched spans highlighted, when the shown line is the original
+/// line (a line with a redacted secret is shown as is, since its offsets differ).
+fn highlighted(original: &str, occurrence: &Occurrence, number: usize, shown: &str) -> String {
+    let Some((start, line)) = nth_line(original, number) else {
+        return shown.to_string();
+    };
+    if line != shown {
+        return shown.to_string();
+    }
+    let end = start + line.len();
+    let mut ranges: Vec<(usize, usize)> = occurrence
+        .spans()
+        .iter()
+        .filter(|span| span.start() < end && span.end() > start)
+        .map(|span| (span.start().max(start) - start, span.end().min(end) - start))
+        .filter(|(from, to)| {
+            from < to && line.is_char_boundary(*from) && line.is_char_boundary(*to)
+        })
+        .collect();
+    ranges.sort_unstable();
+    let mut out = String::with_capacity(line.len() + 16);
+    let mut position = 0;
+    for (from, to) in ranges {
+        if from < position {
+            continue;
+        }
+        out.push_str(&line[position..from]);
+        out.push_str(&format!("{HIT}{}{HIT:#}", &line[from..to]));
+        position = to;
+    }
+    out.push_str(&line[position..]);
+    out
+}
+
+/// The byte offset and text (without terminator) of the 1-based line `number`.
+fn nth_line(text: &str, number: usize) -> Option<(usize, &str)> {
+    let mut start = 0;
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        if index + 1 == number {
+            return Some((start, line.trim_end_matches('\n').trim_end_matches('\r')));
+        }
+        start += line.len();
+    }
+    None
 }
 
 fn indent(out: &mut impl Write, text: &str, width: usize) -> std::io::Result<()> {

@@ -256,7 +256,8 @@ impl Segmenter {
         if text.is_empty() {
             return;
         }
-        if is_traceback_start(text) {
+        // A traceback pasted without its header still starts at its first frame.
+        if is_traceback_start(text) || text.starts_with("File \"") && text.contains("\", line ") {
             self.state = State::Traceback {
                 start: index,
                 phase: Phase::Frames,

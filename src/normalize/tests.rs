@@ -176,3 +176,13 @@ fn json_lines_focus_on_their_message_field() {
     assert_eq!(event.kind(), EventKind::JsonLine);
     assert_eq!(&event.text()[event.focus..], "\"No deployments available\"}");
 }
+
+#[test]
+fn a_traceback_without_its_header_is_still_one_event() {
+    let log = "  File \"/app/x.py\", line 3, in f\n    call()\nValueError: boom\n";
+    let found = events(log);
+    assert_eq!(
+        found.iter().map(|event| (event.0, event.1)).collect::<Vec<_>>(),
+        [(EventKind::Traceback, (1, 3))]
+    );
+}

@@ -210,7 +210,7 @@ fn is_standalone(bytes: &[u8], range: Range<usize>) -> bool {
     let before_ok = range.start == 0 || negative || {
         let b = bytes[range.start - 1];
         !(attached(b)
-            || b == b'.' && range.start >= 2 && bytes[range.start - 2].is_ascii_alphabetic())
+            || b == b'.' && range.start >= 2 && bytes[range.start - 2].is_ascii_alphanumeric())
     };
     let after_ok = range.end >= bytes.len() || {
         let b = bytes[range.end];
@@ -313,6 +313,10 @@ mod tests {
 
     #[test]
     fn model_names_survive() {
+        assert_eq!(
+            masked("model qwen2.5:7b and 'mistral-small3.2' at version 1.55.2"),
+            "model qwen2.5:7b and 'mistral-small3.2' at version <num>"
+        );
         assert_eq!(
             masked("model=gpt-4o-mini claude-3-5-sonnet v1 text-embedding-3-small"),
             "model=gpt-4o-mini claude-3-5-sonnet v1 text-embedding-3-small"

@@ -190,3 +190,98 @@ fn run_keeps_the_output_and_the_exit_code_of_the_command() {
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("cannot start `/no/such/program`"));
 }
+
+#[test]
+fn colour_follows_the_flag_and_no_color() {
+    let output = errsig(&["--color", "always", "match"], AZURE_404.as_bytes());
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("\u{1b}[31m"), "the matched part is highlighted: {stdout:?}");
+    for args in [&["--color", "never", "match"][..], &["match"]] {
+        let output = errsig(args, AZURE_404.as_bytes());
+        assert!(!text(&output.stdout).contains('\u{1b}'), "{args:?} must not colour a pipe");
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_errsig"))
+        .args(["--color", "auto", "match"])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!text(&output.stdout).contains('\u{1b}'));
+}
+
+#[test]
+fn jsonl_names_each_source_and_completions_and_man_render() {
+    let dir = temp_dir("jsonl");
+    let first = dir.join("a.log");
+    let second = dir.join("b.log");
+    std::fs::write(&first, AZURE_404).unwrap();
+    std::fs::write(&second, "nothing to see\n").unwrap();
+    let output =
+        errsig(&["match", "--jsonl", first.to_str().unwrap(), second.to_str().unwrap()], b"");
+    assert_eq!(output.status.code(), Some(0));
+    let documents: Vec<serde_json::Value> =
+        text(&output.stdout).lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert_eq!(documents.len(), 2);
+    assert_eq!(documents[0]["source"], first.to_str().unwrap());
+    assert_eq!(documents[0]["verdict"], "matched");
+    assert_eq!(documents[1]["verdict"], "no_confident_match");
+
+    let output = errsig(&["completions", "bash"], b"");
+    assert!(text(&output.stdout).contains("_errsig()"));
+    let output = errsig(&["man"], b"");
+    assert!(text(&output.stdout).contains(".TH errsig 1"));
+}
+
+/// Resident memory stays bounded however much flows through `watch`. 16 MiB always; 1 GiB when
+/// RUN_SLOW_TESTS is set.
+#[cfg(target_os = "linux")]
+#[test]
+fn watch_streams_in_bounded_memory() {
+    use std::io::Read;
+
+    let total: usize =
+        if std::env::var_os("RUN_SLOW_TESTS").is_some() { 1 << 30 } else { 16 << 20 };
+    let mut chunk = String::new();
+    while chunk.len() < 1 << 20 {
+        chunk.push_str("2025-01-01T00:00:00Z INFO request 123 ok in 12 ms from 10.0.0.1\n");
+        if chunk.len() % 7 == 0 {
+            chunk.push_str(AZURE_404);
+        }
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_errsig"))
+        .args(["watch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut buffer = vec![0u8; 1 << 16];
+        let mut seen = 0usize;
+        while let Ok(n) = stdout.read(&mut buffer) {
+            if n == 0 {
+                break;
+            }
+            seen += n;
+        }
+        seen
+    });
+    let mut stdin = child.stdin.take().unwrap();
+    let mut written = 0;
+    while written < total {
+        stdin.write_all(chunk.as_bytes()).unwrap();
+        written += chunk.len();
+    }
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    drop(stdin);
+    let peak_kib: usize = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    assert_eq!(reader.join().unwrap(), written, "every byte passed through");
+    child.wait().unwrap();
+    assert!(peak_kib < 256 * 1024, "peak resident memory {peak_kib} KiB after {written} bytes");
+}
