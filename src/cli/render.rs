@@ -98,6 +98,9 @@ pub(crate) fn report(
                     .map(|id| format!("; ranked below its cause {id}"))
                     .unwrap_or_default()
             )?;
+            if rank > 0 {
+                writeln!(out, "   {}", runner_up_reason(&report.matches()[0], found))?;
+            }
         }
         writeln!(out)?;
         writeln!(out, "   What it means:")?;
@@ -140,6 +143,47 @@ pub(crate) fn report(
         writeln!(out, "\nredacted before matching: {} (nothing is stored)", list.join(", "))?;
     }
     Ok(())
+}
+
+/// Why `loser` ranks below `winner`, from the parts of their confidence.
+fn runner_up_reason(winner: &errsig::Match, loser: &errsig::Match) -> String {
+    let (won, lost) = (winner.explanation(), loser.explanation());
+    let mut parts = Vec::new();
+    if let Some(cause) = lost.ranked_below() {
+        parts.push(format!("it is a symptom of {cause}"));
+    }
+    if matches!(loser.kind(), MatchKind::Fuzzy { .. })
+        && matches!(winner.kind(), MatchKind::Verified)
+    {
+        parts.push("it matched only by similarity, the winner by its patterns".to_string());
+    }
+    if lost.specificity() < won.specificity() {
+        parts.push(format!(
+            "less specific ({:.2} vs {:.2})",
+            lost.specificity(),
+            won.specificity()
+        ));
+    }
+    if lost.boosts().len() < won.boosts().len() {
+        parts.push(format!(
+            "less corroborating evidence ({} vs {})",
+            lost.boosts().len(),
+            won.boosts().len()
+        ));
+    }
+    if won.in_final_exception() && !lost.in_final_exception() {
+        parts.push("not in the final exception of the traceback".to_string());
+    }
+    if parts.is_empty() {
+        parts.push("equal evidence; ties go to the id in alphabetical order".to_string());
+    }
+    format!(
+        "below {} ({:.2} vs {:.2}): {}",
+        winner.signature_id(),
+        loser.confidence().value(),
+        winner.confidence().value(),
+        parts.join("; ")
+    )
 }
 
 /// The line with the occurrence's matched spans highlighted, when the shown line is the original

@@ -285,3 +285,46 @@ fn watch_streams_in_bounded_memory() {
     child.wait().unwrap();
     assert!(peak_kib < 256 * 1024, "peak resident memory {peak_kib} KiB after {written} bytes");
 }
+
+#[test]
+fn explain_says_why_the_runner_up_lost() {
+    let log = "Traceback (most recent call last):\n  File \"/srv/app.py\", line 9, in <module>\n    r = completion(model=\"azure/gpt-4o\", azure_ad_token_provider=tp, messages=m)\nlitellm.exceptions.AuthenticationError: litellm.AuthenticationError: AzureException AuthenticationError - Unauthorized. Access token is missing, invalid, audience is incorrect (https://cognitiveservices.azure.com), or have expired.\n";
+    let output = errsig(&["match", "--explain"], log.as_bytes());
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("why: anchors"), "{stdout}");
+    assert!(
+        stdout.contains("below azure-401-entra-token-with-default-azure-credential"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("less specific"), "{stdout}");
+}
+
+#[test]
+fn a_closed_pipe_exits_quietly() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_errsig"))
+        .args(["list"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end before the listing is written.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(text(&output.stderr), "");
+}
+
+#[test]
+fn a_directory_that_cannot_be_read_is_an_error_not_a_panic() {
+    let dir = temp_dir("unreadable");
+    let file = dir.join("plain-file");
+    std::fs::write(&file, "x").unwrap();
+    // A path under a regular file cannot be opened as a directory, even by root.
+    let inside = file.join("signatures");
+    for command in ["lint", "test"] {
+        let output = errsig(&[command, inside.to_str().unwrap()], b"");
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        let stderr = text(&output.stderr);
+        assert!(stderr.contains("cannot read") && !stderr.contains("panicked"), "{stderr}");
+    }
+}
