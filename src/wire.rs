@@ -618,4 +618,20 @@ pub struct ErrorBody {
     pub code: &'static str,
     /// What went wrong and what to do.
     pub message: String,
+    /// For `invalid_corpus`: every problem, one per entry.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
+}
+
+/// `POST /admin/reload` answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReloadDocument {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// `reloaded`.
+    pub status: &'static str,
+    /// The corpus now serving.
+    pub corpus_version: String,
+    /// How many signatures it has.
+    pub signatures: usize,
 }

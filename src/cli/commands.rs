@@ -300,7 +300,9 @@ fn run_list(args: ListArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn run_serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    use errsig::server::{AppState, ServerConfig, router, serve};
+    use errsig::server::{
+        AppState, CorpusSource, ServerConfig, router, serve, spawn_sighup_reloader,
+    };
 
     let corpus = load_corpus(&args.corpus)?;
     let engine = std::sync::Arc::new(Engine::new(&corpus).context("cannot build the engine")?);
@@ -324,9 +326,18 @@ fn run_serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             engine.signatures().len(),
             engine.corpus_version()
         );
-        serve(listener, router(AppState::new(engine, config)))
-            .await
-            .context("the server stopped with an error")
+        // The admin token only comes from the environment, so it never shows in a process list.
+        let admin_token = std::env::var("ERRSIG_ADMIN_TOKEN").ok().filter(|token| !token.is_empty());
+        if admin_token.is_none() {
+            eprintln!("errsig: POST /admin/reload is off (set ERRSIG_ADMIN_TOKEN to enable it); SIGHUP reloads");
+        }
+        let source = CorpusSource {
+            signatures: args.corpus.signatures.clone(),
+            overlay: args.corpus.overlay.clone(),
+        };
+        let state = AppState::with_reload(engine, config, source, admin_token);
+        spawn_sighup_reloader(state.clone());
+        serve(listener, router(state)).await.context("the server stopped with an error")
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -22,6 +22,10 @@ pub enum ApiError {
     UnsupportedMediaType,
     /// 422: a parameter is out of range.
     InvalidParameter(String),
+    /// 401: the admin token is missing or wrong.
+    Unauthorized,
+    /// 422: a reload found problems in the corpus; the current corpus keeps serving.
+    InvalidCorpus(Vec<String>),
     /// 404: no such route or signature.
     NotFound(&'static str),
     /// 405: the route exists with another method.
@@ -63,6 +67,19 @@ impl ApiError {
             ApiError::InvalidParameter(message) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "invalid_parameter", message.clone())
             }
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "send the admin token as `Authorization: Bearer <token>`".into(),
+            ),
+            ApiError::InvalidCorpus(problems) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_corpus",
+                format!(
+                    "the corpus has {} problem(s); the current corpus keeps serving",
+                    problems.len()
+                ),
+            ),
             ApiError::NotFound(what) => {
                 (StatusCode::NOT_FOUND, "not_found", format!("no such {what}"))
             }
@@ -96,7 +113,11 @@ impl IntoResponse for ApiError {
         if status.is_server_error() && !matches!(self, ApiError::Overloaded | ApiError::Timeout) {
             tracing::error!(code, "request failed");
         }
-        let body = ErrorDocument { error: ErrorBody { code, message } };
+        let problems = match &self {
+            ApiError::InvalidCorpus(problems) => problems.clone(),
+            _ => Vec::new(),
+        };
+        let body = ErrorDocument { error: ErrorBody { code, message, problems } };
         let mut response = (status, axum::Json(body)).into_response();
         if matches!(self, ApiError::Overloaded | ApiError::Timeout) {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));

@@ -4,6 +4,7 @@
 //! with graceful shutdown on Ctrl-C and SIGTERM.
 
 mod error;
+mod reload;
 mod routes;
 
 use std::future::Future;
@@ -18,8 +19,11 @@ use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
+use arc_swap::ArcSwap;
+
 use crate::Engine;
 pub use error::ApiError;
+pub use reload::{CorpusSource, ReloadOutcome, spawn_sighup_reloader};
 
 /// Limits and settings of the service; every default is documented in README.md.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,31 +54,69 @@ impl Default for ServerConfig {
     }
 }
 
-/// What every handler shares: the engine (immutable, behind an `Arc`) and the settings.
+/// What every handler shares: the current engine (swapped atomically on reload, never locked on
+/// the request path) and the settings.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    pub(crate) engine: Arc<Engine>,
+    engine: Arc<ArcSwap<Engine>>,
     pub(crate) config: Arc<ServerConfig>,
+    pub(crate) reload: Option<Arc<reload::Reload>>,
 }
 
 impl AppState {
-    /// State over `engine` with `config`.
+    /// State over `engine` with `config`, without reloading.
     pub fn new(engine: Arc<Engine>, config: ServerConfig) -> AppState {
-        AppState { engine, config: Arc::new(config) }
+        AppState { engine: Arc::new(ArcSwap::new(engine)), config: Arc::new(config), reload: None }
+    }
+
+    /// State that can reload its corpus from `source`: on SIGHUP (see
+    /// [`spawn_sighup_reloader`]) and, when `admin_token` is set, through `POST /admin/reload`.
+    pub fn with_reload(
+        engine: Arc<Engine>,
+        config: ServerConfig,
+        source: CorpusSource,
+        admin_token: Option<String>,
+    ) -> AppState {
+        let mut state = AppState::new(engine, config);
+        state.reload = Some(Arc::new(reload::Reload::new(source, admin_token)));
+        state
+    }
+
+    /// The engine serving now; a request keeps the one it started with.
+    pub fn engine(&self) -> Arc<Engine> {
+        self.engine.load_full()
+    }
+
+    /// Rebuilds the engine from the corpus source off the async workers and swaps it in; a
+    /// corpus with problems is refused and the current engine keeps serving.
+    ///
+    /// # Errors
+    /// The corpus problems (or that no reload source was configured).
+    pub async fn reload(&self) -> Result<ReloadOutcome, crate::Error> {
+        reload::reload(self).await
+    }
+
+    pub(crate) fn swap(&self, engine: Arc<Engine>) {
+        self.engine.store(engine);
     }
 }
 
 /// The application: every route with its layers.
 pub fn router(state: AppState) -> Router {
     let config = Arc::clone(&state.config);
-    let api = Router::new()
+    let mut api = Router::new()
         .route("/match", post(routes::match_log))
         .route("/match/batch", post(routes::match_batch))
         .route("/search", get(routes::search))
         .route("/signatures", get(routes::list_signatures))
         .route("/signatures/{id}", get(routes::show_signature))
         .route("/healthz", get(routes::healthz))
-        .route("/readyz", get(routes::readyz))
+        .route("/readyz", get(routes::readyz));
+    // The admin route exists only when a token is configured.
+    if state.reload.as_ref().is_some_and(|reload| reload.has_token()) {
+        api = api.route("/admin/reload", post(reload::admin_reload));
+    }
+    let api = api
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .with_state(state);

@@ -89,21 +89,22 @@ fn options(
 /// Matches off the async workers when the body is large: matching is CPU work.
 async fn run_match(
     state: &AppState,
+    engine: &Arc<Engine>,
     bytes: Bytes,
     options: MatchOptions,
 ) -> Result<MatchReport, ApiError> {
     if bytes.len() <= state.config.blocking_threshold {
-        return Ok(state.engine.match_bytes_with(&bytes, &options));
+        return Ok(engine.match_bytes_with(&bytes, &options));
     }
-    let engine = Arc::clone(&state.engine);
+    let engine = Arc::clone(engine);
     tokio::task::spawn_blocking(move || engine.match_bytes_with(&bytes, &options))
         .await
         .map_err(|_| ApiError::Internal)
 }
 
-fn with_corpus_version(state: &AppState, body: impl IntoResponse) -> Response {
+fn with_corpus_version(engine: &Engine, body: impl IntoResponse) -> Response {
     let mut response = body.into_response();
-    if let Ok(value) = HeaderValue::from_str(state.engine.corpus_version()) {
+    if let Ok(value) = HeaderValue::from_str(engine.corpus_version()) {
         response.headers_mut().insert("x-errsig-corpus-version", value);
     }
     response
@@ -115,6 +116,7 @@ pub(crate) async fn match_log(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let engine = state.engine();
     let bytes = read_body(body, state.config.max_body_bytes)?;
     let body = if is_json(media_type(&headers).as_deref())? {
         Body::Json(parse_json(&bytes)?)
@@ -122,17 +124,17 @@ pub(crate) async fn match_log(
         Body::Raw(bytes)
     };
     let (text, options) = match body {
-        Body::Raw(bytes) => (bytes, state.engine.default_options()),
+        Body::Raw(bytes) => (bytes, engine.default_options()),
         Body::Json(request) => {
-            let options = options(&state.engine, request.top, request.min_confidence)?;
+            let options = options(&engine, request.top, request.min_confidence)?;
             (Bytes::from(request.text.into_bytes()), options)
         }
     };
     if text.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::EmptyBody);
     }
-    let report = run_match(&state, text, options).await?;
-    Ok(with_corpus_version(&state, Json(MatchDocument::from_report(&report))))
+    let report = run_match(&state, &engine, text, options).await?;
+    Ok(with_corpus_version(&engine, Json(MatchDocument::from_report(&report))))
 }
 
 /// `POST /match/batch`: `{"items": [{"tag", "text"}], "top", "min_confidence"}`.
@@ -141,12 +143,13 @@ pub(crate) async fn match_batch(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let engine = state.engine();
     let bytes = read_body(body, state.config.max_body_bytes)?;
     if !is_json(media_type(&headers).as_deref())? {
         return Err(ApiError::UnsupportedMediaType);
     }
     let request: BatchRequest = parse_json(&bytes)?;
-    let options = options(&state.engine, request.top, request.min_confidence)?;
+    let options = options(&engine, request.top, request.min_confidence)?;
     if request.items.is_empty() || request.items.len() > state.config.max_batch_items {
         return Err(ApiError::InvalidParameter(format!(
             "`items` must hold from 1 to {} entries",
@@ -161,10 +164,14 @@ pub(crate) async fn match_batch(
                 "each `tag` must be unique, non-empty and at most {MAX_TAG_BYTES} bytes"
             )));
         }
-        let report = run_match(&state, Bytes::from(item.text.into_bytes()), options).await?;
+        let report =
+            run_match(&state, &engine, Bytes::from(item.text.into_bytes()), options).await?;
         results.insert(item.tag, MatchDocument::from_report(&report));
     }
-    Ok(with_corpus_version(&state, Json(BatchDocument { schema_version: SCHEMA_VERSION, results })))
+    Ok(with_corpus_version(
+        &engine,
+        Json(BatchDocument { schema_version: SCHEMA_VERSION, results }),
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -178,6 +185,7 @@ pub(crate) async fn search(
     State(state): State<AppState>,
     query: Result<Query<SearchQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let engine = state.engine();
     let Ok(Query(query)) = query else {
         return Err(ApiError::InvalidParameter("`limit` must be a whole number".into()));
     };
@@ -189,7 +197,7 @@ pub(crate) async fn search(
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(ApiError::InvalidParameter(format!("`limit` must be from 1 to {MAX_LIMIT}")));
     }
-    let results = state.engine.search_articles(&text, limit);
+    let results = engine.search_articles(&text, limit);
     let document = SearchDocument {
         schema_version: SCHEMA_VERSION,
         warnings: results.warnings().len(),
@@ -203,7 +211,7 @@ pub(crate) async fn search(
             })
             .collect(),
     };
-    Ok(with_corpus_version(&state, Json(document)))
+    Ok(with_corpus_version(&engine, Json(document)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -216,9 +224,9 @@ pub(crate) async fn list_signatures(
     State(state): State<AppState>,
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Response {
+    let engine = state.engine();
     let tag = query.ok().and_then(|Query(query)| query.tag);
-    let signatures = state
-        .engine
+    let signatures = engine
         .signatures()
         .iter()
         .filter(|signature| {
@@ -231,10 +239,10 @@ pub(crate) async fn list_signatures(
         .collect();
     let document = SignatureListDocument {
         schema_version: SCHEMA_VERSION,
-        corpus_version: state.engine.corpus_version().to_string(),
+        corpus_version: engine.corpus_version().to_string(),
         signatures,
     };
-    with_corpus_version(&state, Json(document))
+    with_corpus_version(&engine, Json(document))
 }
 
 /// `GET /signatures/{id}`: one signature with its article.
@@ -242,8 +250,9 @@ pub(crate) async fn show_signature(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let signature = state.engine.signature(&id).ok_or(ApiError::NotFound("signature"))?;
-    Ok(with_corpus_version(&state, Json(SignatureDocument::new(signature))))
+    let engine = state.engine();
+    let signature = engine.signature(&id).ok_or(ApiError::NotFound("signature"))?;
+    Ok(with_corpus_version(&engine, Json(SignatureDocument::new(signature))))
 }
 
 /// `GET /healthz`: the process is up.
@@ -258,11 +267,12 @@ pub(crate) async fn healthz() -> Json<HealthDocument> {
 
 /// `GET /readyz`: the engine is built and serving.
 pub(crate) async fn readyz(State(state): State<AppState>) -> Json<HealthDocument> {
+    let engine = state.engine();
     Json(HealthDocument {
         schema_version: SCHEMA_VERSION,
         status: "ready",
-        corpus_version: Some(state.engine.corpus_version().to_string()),
-        signatures: Some(state.engine.signatures().len()),
+        corpus_version: Some(engine.corpus_version().to_string()),
+        signatures: Some(engine.signatures().len()),
     })
 }
 

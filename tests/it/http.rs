@@ -246,3 +246,108 @@ fn the_state_shares_one_engine() {
     drop(copy);
     assert!(Arc::strong_count(&crate::engine()) >= 2);
 }
+
+const SIGNATURE: &str = r#"
+id = "demo-widget-jammed"
+title = "Demo: the widget jammed"
+sources = ["made up for this test"]
+[tags]
+tool = "demo"
+area = "setup"
+[match]
+all = ['WidgetError: the widget jammed']
+[article]
+summary = "The widget jammed."
+causes = ["Dust."]
+verify = "Run it again."
+[[article.fix]]
+title = "Clean the widget"
+body = "Blow the dust out."
+[[example]]
+text = "WidgetError: the widget jammed"
+[[counter_example]]
+text = "WidgetError: the widget hummed"
+"#;
+
+fn reload_request(token: Option<&str>) -> Request<Body> {
+    let mut request = Request::post("/admin/reload");
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    request.body(Body::empty()).unwrap()
+}
+
+#[tokio::test]
+async fn reload_swaps_a_good_corpus_and_refuses_a_broken_one() {
+    use errsig::server::CorpusSource;
+
+    let dir = std::env::temp_dir().join(format!("errsig-it-reload-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("demo")).unwrap();
+    std::fs::write(dir.join("demo/demo-widget-jammed.toml"), SIGNATURE).unwrap();
+    let source = CorpusSource { signatures: vec![dir.clone()], overlay: None };
+    let state = errsig::server::AppState::with_reload(
+        Arc::new(source.build().unwrap()),
+        ServerConfig::default(),
+        source,
+        Some("s3cret-token".into()),
+    );
+    let app = router(state.clone());
+    let first_version = state.engine().corpus_version().to_string();
+
+    let (status, _, body) = send_to(app.clone(), reload_request(None)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    let (status, _, _) = send_to(app.clone(), reload_request(Some("wrong"))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // A second signature appears on disk; reloading serves it.
+    let second = SIGNATURE
+        .replace("demo-widget-jammed", "demo-widget-stuck")
+        .replace("widget jammed", "widget stuck");
+    std::fs::write(dir.join("demo/demo-widget-stuck.toml"), second).unwrap();
+    let (status, _, body) = send_to(app.clone(), reload_request(Some("s3cret-token"))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(value["signatures"], 2);
+    assert_ne!(value["corpus_version"], first_version.as_str());
+    let (status, _, _) = send_to(app.clone(), get("/signatures/demo-widget-stuck")).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // A broken file is refused with its problem, and the last good corpus keeps serving, while
+    // requests run alongside the reloads.
+    std::fs::write(dir.join("demo/demo-broken.toml"), "id = \"demo-broken\"\n[tags\n").unwrap();
+    let good_version = state.engine().corpus_version().to_string();
+    let mut matches = tokio::task::JoinSet::new();
+    let mut reloads = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        matches.spawn(send_to(
+            app.clone(),
+            post("/match", "text/plain", "WidgetError: the widget stuck"),
+        ));
+    }
+    for _ in 0..3 {
+        reloads.spawn(send_to(app.clone(), reload_request(Some("s3cret-token"))));
+    }
+    let (matched, reloaded) = tokio::join!(matches.join_all(), reloads.join_all());
+    for (status, headers, body) in matched {
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(headers["x-errsig-corpus-version"], good_version.as_str());
+        assert!(body.contains("demo-widget-stuck"));
+    }
+    for (status, _, body) in reloaded {
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(value["error"]["code"], "invalid_corpus");
+        assert!(
+            value["error"]["problems"][0].as_str().unwrap().contains("demo/demo-broken.toml:2"),
+            "{body}"
+        );
+    }
+    assert_eq!(state.engine().corpus_version(), good_version);
+}
+
+#[tokio::test]
+async fn without_a_token_there_is_no_admin_route() {
+    let (status, _, _) = send(reload_request(Some("anything"))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
