@@ -5,10 +5,14 @@ mod cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_env("ERRSIG_LOG"))
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = tracing_subscriber::EnvFilter::from_env("ERRSIG_LOG");
+    let subscriber = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // ERRSIG_LOG_FORMAT=json for log collectors; log lines never carry request bodies.
+    if std::env::var("ERRSIG_LOG_FORMAT").is_ok_and(|format| format.eq_ignore_ascii_case("json")) {
+        subscriber.json().init();
+    } else {
+        subscriber.init();
+    }
     match cli::run() {
         Ok(code) => code,
         Err(error) => {

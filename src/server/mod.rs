@@ -4,6 +4,7 @@
 //! with graceful shutdown on Ctrl-C and SIGTERM.
 
 mod error;
+mod metrics;
 mod reload;
 mod routes;
 
@@ -61,12 +62,18 @@ pub struct AppState {
     engine: Arc<ArcSwap<Engine>>,
     pub(crate) config: Arc<ServerConfig>,
     pub(crate) reload: Option<Arc<reload::Reload>>,
+    pub(crate) metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
     /// State over `engine` with `config`, without reloading.
     pub fn new(engine: Arc<Engine>, config: ServerConfig) -> AppState {
-        AppState { engine: Arc::new(ArcSwap::new(engine)), config: Arc::new(config), reload: None }
+        AppState {
+            engine: Arc::new(ArcSwap::new(engine)),
+            config: Arc::new(config),
+            reload: None,
+            metrics: Arc::new(metrics::Metrics::new()),
+        }
     }
 
     /// State that can reload its corpus from `source`: on SIGHUP (see
@@ -111,7 +118,8 @@ pub fn router(state: AppState) -> Router {
         .route("/signatures", get(routes::list_signatures))
         .route("/signatures/{id}", get(routes::show_signature))
         .route("/healthz", get(routes::healthz))
-        .route("/readyz", get(routes::readyz));
+        .route("/readyz", get(routes::readyz))
+        .route("/metrics", get(metrics::render));
     // The admin route exists only when a token is configured.
     if state.reload.as_ref().is_some_and(|reload| reload.has_token()) {
         api = api.route("/admin/reload", post(reload::admin_reload));
@@ -119,6 +127,7 @@ pub fn router(state: AppState) -> Router {
     let api = api
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .with_state(state);
     // Outermost first: tracing sees every request (never bodies); a panic becomes a 500 for that
     // request only; overload and timeouts become JSON errors; the body limit applies to extractors.

@@ -93,7 +93,14 @@ pub(crate) async fn reload(state: &AppState) -> Result<ReloadOutcome, Error> {
             "the reload task failed",
         )]))
     })?;
-    let engine = Arc::new(built?);
+    let engine = match built {
+        Ok(engine) => Arc::new(engine),
+        Err(error) => {
+            state.metrics.record_reload(false);
+            return Err(error);
+        }
+    };
+    state.metrics.record_reload(true);
     let outcome = ReloadOutcome {
         corpus_version: engine.corpus_version().to_string(),
         signatures: engine.signatures().len(),

@@ -134,6 +134,7 @@ pub(crate) async fn match_log(
         return Err(ApiError::EmptyBody);
     }
     let report = run_match(&state, &engine, text, options).await?;
+    state.metrics.record_verdict(report.verdict());
     Ok(with_corpus_version(&engine, Json(MatchDocument::from_report(&report))))
 }
 
@@ -166,6 +167,7 @@ pub(crate) async fn match_batch(
         }
         let report =
             run_match(&state, &engine, Bytes::from(item.text.into_bytes()), options).await?;
+        state.metrics.record_verdict(report.verdict());
         results.insert(item.tag, MatchDocument::from_report(&report));
     }
     Ok(with_corpus_version(

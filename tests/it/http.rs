@@ -351,3 +351,30 @@ async fn without_a_token_there_is_no_admin_route() {
     let (status, _, _) = send(reload_request(Some("anything"))).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_verdict() {
+    let app = app(ServerConfig::default());
+    let (status, _, _) = send_to(app.clone(), post("/match", "text/plain", AZURE_404)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = send_to(app.clone(), get("/signatures/whatever-id")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, headers, body) = send_to(app.clone(), get("/metrics")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/openmetrics-text")
+    );
+    for expected in [
+        r#"errsig_http_requests_total{route="/match",method="POST",status="200"} 1"#,
+        r#"errsig_http_requests_total{route="/signatures/{id}",method="GET",status="404"} 1"#,
+        r#"errsig_match_verdicts_total{verdict="matched"} 1"#,
+        "errsig_http_request_duration_seconds_bucket{",
+        &format!(
+            r#"errsig_corpus_signatures{{corpus_version="{}"}} {}"#,
+            crate::engine().corpus_version(),
+            crate::engine().signatures().len()
+        ),
+    ] {
+        assert!(body.contains(expected), "missing {expected} in:\n{body}");
+    }
+}
