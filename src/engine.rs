@@ -11,7 +11,7 @@ use crate::corpus::Corpus;
 use crate::error::{Error, Result};
 use crate::matcher::find_hits;
 use crate::normalize::segment::{self, Segmenter};
-use crate::normalize::{Event, Evidence, Line, LineNormalizer, Normalized, Redaction};
+use crate::normalize::{Event, Evidence, Line, LineNormalizer, Normalized};
 use crate::report::{
     Confidence, InputSummary, Match, MatchReport, Suggestion, SuggestionSource, Truncation,
 };
@@ -291,12 +291,23 @@ impl Engine {
     pub fn match_text_with(&self, text: &str, options: &MatchOptions) -> MatchReport {
         let (parts, truncated) = self.parts(text);
         let normalized = normalize_parts(text, &parts);
+        // Only the first `max_occurrences` hits of a signature are resolved (spans, lines,
+        // variables); later ones are only counted, so a log that repeats one error a million
+        // times costs no more than it must.
         let mut hits = Vec::new();
+        let mut resolved: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut uncounted: BTreeMap<usize, usize> = BTreeMap::new();
         for event in normalized.events() {
             for hit in
                 find_hits(&self.compiled, event, normalized.evidence(), self.config.prefilter)
             {
-                hits.push(score::resolve(&self.compiled, hit, event, &normalized.lines));
+                let seen = resolved.entry(hit.signature).or_default();
+                if *seen < self.config.max_occurrences {
+                    *seen += 1;
+                    hits.push(score::resolve(&self.compiled, hit, event, &normalized.lines));
+                } else {
+                    *uncounted.entry(hit.signature).or_default() += 1;
+                }
             }
         }
         let input = InputSummary {
@@ -307,14 +318,7 @@ impl Engine {
             had_nul: text.contains('\0'),
             truncated,
         };
-        self.report(
-            hits,
-            &normalized.events,
-            normalized.evidence,
-            normalized.redactions,
-            input,
-            options,
-        )
+        self.report(hits, &uncounted, normalized, input, options)
     }
 
     /// Normalizes `text` as matching does (also available as [`crate::normalize()`]).
@@ -438,15 +442,20 @@ impl Engine {
     fn report(
         &self,
         hits: Vec<ResolvedHit>,
-        events: &[Event],
-        evidence: Vec<Evidence>,
-        redactions: Vec<Redaction>,
+        uncounted: &BTreeMap<usize, usize>,
+        normalized: Normalized,
         input: InputSummary,
         options: &MatchOptions,
     ) -> MatchReport {
+        let Normalized { events, evidence, redactions, .. } = normalized;
         let min = Confidence::new(options.min_confidence);
-        let ranked =
-            score::rank(hits, &self.compiled, &self.signatures, self.config.max_occurrences);
+        let ranked = score::rank(
+            hits,
+            uncounted,
+            &self.compiled,
+            &self.signatures,
+            self.config.max_occurrences,
+        );
         let (mut matches, below): (Vec<Match>, Vec<Match>) =
             ranked.into_iter().partition(|m| m.confidence >= min);
         matches.truncate(options.max_matches);
@@ -460,7 +469,7 @@ impl Engine {
                 });
             }
             if self.config.search_fallback && suggestions.len() < self.config.max_suggestions {
-                self.search_suggestions(events, &mut suggestions);
+                self.search_suggestions(&events, &mut suggestions);
             }
         }
         MatchReport {
@@ -647,6 +656,7 @@ impl LineMatcher<'_> {
             let min = Confidence::new(engine.config.min_confidence);
             for matched in score::rank(
                 hits,
+                &BTreeMap::new(),
                 &engine.compiled,
                 &engine.signatures,
                 engine.config.max_occurrences,

@@ -53,15 +53,18 @@ pub(crate) fn resolve(compiled: &Compiled, hit: Hit, event: &Event, lines: &[Lin
     };
     let spans: Vec<Span> =
         hit.ranges.iter().map(|range| event.original_span(range.clone())).collect();
+    // Lines are sorted by position: find them by binary search, never by scanning the log.
+    let first_ending_at_or_after =
+        |offset: usize| lines.partition_point(|line| line.span.end() < offset);
     let line_of = |offset: usize| {
-        lines.iter().find(|line| line.span.start() <= offset && offset <= line.span.end())
+        lines.get(first_ending_at_or_after(offset)).filter(|line| line.span.start() <= offset)
     };
     let mut display_lines: Vec<(usize, String)> = Vec::new();
     for span in &spans {
-        for line in lines
+        let overlapping = lines[first_ending_at_or_after(span.start())..]
             .iter()
-            .filter(|line| line.span.start() <= span.end() && span.start() <= line.span.end())
-        {
+            .take_while(|line| line.span.start() <= span.end());
+        for line in overlapping {
             if display_lines.len() < MAX_DISPLAY_LINES
                 && !display_lines.iter().any(|(number, _)| *number == line.number)
             {
@@ -115,8 +118,11 @@ fn clip(text: &str, max: usize) -> String {
 }
 
 /// Merges hits per signature into matches, applies relations, and sorts.
+/// `uncounted` holds, per signature, hits beyond `max_occurrences` that were counted but not
+/// resolved.
 pub(crate) fn rank(
     hits: Vec<ResolvedHit>,
+    uncounted: &BTreeMap<usize, usize>,
     compiled: &Compiled,
     signatures: &[Arc<Signature>],
     max_occurrences: usize,
@@ -139,7 +145,7 @@ pub(crate) fn rank(
                     variables.entry(name.clone()).or_insert_with(|| value.clone());
                 }
             }
-            let occurrence_count = hits.len();
+            let occurrence_count = hits.len() + uncounted.get(&index).copied().unwrap_or(0);
             hits.truncate(max_occurrences.max(1));
             let mut anchors: Vec<String> =
                 hits.iter().flat_map(|hit| hit.anchors.clone()).collect();

@@ -261,3 +261,14 @@ fn engine_is_send_and_sync() {
     assert_shareable::<errsig::Engine>();
     assert_shareable::<errsig::MatchReport>();
 }
+
+#[test]
+fn a_log_repeating_one_error_is_counted_in_full_but_resolved_once_per_kept_occurrence() {
+    let line = "litellm.NotFoundError: NotFoundError: OpenAIException - Resource not found\n";
+    let log = line.repeat(5000);
+    let report = crate::engine().match_text(&log);
+    let found = &report.matches()[0];
+    assert_eq!(found.occurrence_count(), 5000);
+    assert_eq!(found.occurrences().len(), 20, "only max_occurrences are kept");
+    assert_eq!(found.occurrences()[19].line_range(), (20, 20));
+}
