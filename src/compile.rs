@@ -54,6 +54,16 @@ impl CompiledConditions {
 #[derive(Debug, Clone)]
 pub(crate) struct Template {
     pub(crate) words: Vec<String>,
+    /// The distinct words, for the cheap overlap test that runs before any edit distance.
+    pub(crate) vocabulary: std::collections::HashSet<String>,
+}
+
+impl Template {
+    pub(crate) fn new(text: &str) -> Template {
+        let words = words(&text.to_ascii_lowercase());
+        let vocabulary = words.iter().cloned().collect();
+        Template { words, vocabulary }
+    }
 }
 
 /// One signature, ready to verify.
@@ -284,11 +294,8 @@ fn compile_signature(
         // Guards make a signature safer, not more specific: only the first two count.
         + 4 * none.len().min(2)
         + 6 * (all.len() + usize::from(!any.is_empty())).saturating_sub(1);
-    let templates: Vec<Template> = rules
-        .templates
-        .iter()
-        .map(|template| Template { words: words(&template.to_ascii_lowercase()) })
-        .collect();
+    let templates: Vec<Template> =
+        rules.templates.iter().map(|template| Template::new(template)).collect();
     let keywords = template_keywords(&templates);
     Ok(CompiledSignature {
         all,

@@ -10,6 +10,8 @@ use crate::normalize::{Event, Evidence, EvidenceKind};
 const MAX_FUZZY_BYTES: usize = 4096;
 /// The most signatures whose templates are compared with one event.
 const MAX_FUZZY_CANDIDATES: usize = 16;
+/// The most lines of one event compared with templates.
+const MAX_FUZZY_LINES: usize = 64;
 /// The longest line compared with a template, in words.
 const MAX_FUZZY_LINE_WORDS: usize = 200;
 /// The least similarity for a fuzzy hit.
@@ -192,7 +194,7 @@ fn fuzzy(compiled: &Compiled, index: usize, event: &Event, evidence: &[Evidence]
     let limit = floor_char_boundary(text, MAX_FUZZY_BYTES);
     let mut best: Option<(f64, Range<usize>)> = None;
     let mut offset = 0;
-    for line in text[..limit].split('\n') {
+    for line in text[..limit].split('\n').take(MAX_FUZZY_LINES) {
         let range = offset..offset + line.len();
         offset += line.len() + 1;
         let line_words = words(&line.to_ascii_lowercase());
@@ -201,6 +203,9 @@ fn fuzzy(compiled: &Compiled, index: usize, event: &Event, evidence: &[Evidence]
         }
         let line_words = &line_words[..line_words.len().min(MAX_FUZZY_LINE_WORDS)];
         for template in &signature.templates {
+            if !could_be_similar(template, line_words) {
+                continue;
+            }
             let similarity = similarity(&template.words, line_words);
             if best.as_ref().is_none_or(|(score, _)| similarity > *score) {
                 best = Some((similarity, range.clone()));
@@ -233,6 +238,16 @@ fn fuzzy(compiled: &Compiled, index: usize, event: &Event, evidence: &[Evidence]
     })
 }
 
+/// A necessary condition for [`MIN_FUZZY_SIMILARITY`], checked in linear time: a line (or the part
+/// of it a template could align with) that is that similar shares most of its words with the
+/// template. Nearly every line fails it, so edit distances run only where they can succeed.
+fn could_be_similar(template: &crate::compile::Template, line: &[String]) -> bool {
+    let shared = line.iter().filter(|word| template.vocabulary.contains(*word)).count();
+    let needed = template.words.len().min(line.len());
+    // 0.6 leaves room for the edits a 0.75 similarity allows, in any window.
+    shared * 10 >= needed * 6
+}
+
 /// The least template words a cut-off message must keep to be compared with the template's start.
 const MIN_TRUNCATED_WORDS: usize = 8;
 
@@ -258,7 +273,10 @@ pub(crate) fn similarity(template: &[String], line: &[String]) -> f64 {
     }
     // A message cut at the end of the line: the template's first `kept` words against the line's
     // last words.
-    for kept in MIN_TRUNCATED_WORDS..n.min(line.len() + 1) {
+    // Only a line no longer than the template can hold a cut-off copy of it; this also keeps the
+    // quadratic comparisons off long lines.
+    let truncation_range = if line.len() < n { MIN_TRUNCATED_WORDS..line.len() + 1 } else { 0..0 };
+    for kept in truncation_range {
         let discount = 0.85 + 0.15 * kept as f64 / n as f64;
         for window in [kept.saturating_sub(1), kept, kept + 1] {
             if window == 0 || window > line.len() {
