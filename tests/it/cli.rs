@@ -328,3 +328,59 @@ fn a_directory_that_cannot_be_read_is_an_error_not_a_panic() {
         assert!(stderr.contains("cannot read") && !stderr.contains("panicked"), "{stderr}");
     }
 }
+
+#[test]
+fn normalize_prints_events_evidence_and_redactions() {
+    let log = "2025-01-01T00:00:00Z ERROR litellm.AuthenticationError: AzureException - Error code: 401 api-key: 0123456789abcdef0123456789abcdef\n";
+    let output = errsig(&["normalize"], log.as_bytes());
+    let stdout = text(&output.stdout);
+    assert!(stdout.starts_with("--- line (lines 1-1)\nlitellm.AuthenticationError: AzureException - Error code: 401 api-key: <secret>\n"), "{stdout}");
+    assert!(
+        stdout.contains("line 1: status = 401") && stdout.contains("line 1: provider = azure"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("--- redacted\nline 1: credential-field"), "{stdout}");
+}
+
+/// `errsig serve` on 127.0.0.1:0: answers one request, then drains and exits 0 on SIGTERM.
+#[cfg(unix)]
+#[test]
+fn serve_answers_on_loopback_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::net::TcpStream;
+    use std::time::Duration;
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_errsig"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env_remove("ERRSIG_ADMIN_TOKEN")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut address = None;
+    for _ in 0..5 {
+        let mut line = String::new();
+        if stderr.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        if let Some(at) = line.find("http://") {
+            address = Some(line[at + "http://".len()..].trim().to_string());
+            break;
+        }
+    }
+    let address = address.expect("serve prints the address it listens on");
+    assert!(address.starts_with("127.0.0.1:"), "{address}");
+    let mut stream = TcpStream::connect(&address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let body = AZURE_404.trim_end();
+    write!(stream, "POST /match HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
+    assert!(response.contains("azure-404-full-deployment-url-without-azure-prefix"));
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert_eq!(exit.code(), Some(0), "graceful shutdown exits 0");
+}
