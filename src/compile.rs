@@ -352,18 +352,99 @@ fn compile_conditions(
 }
 
 fn build_regex(pattern: &str, case_sensitive: bool) -> Result<Regex, String> {
-    RegexBuilder::new(pattern)
-        .case_insensitive(!case_sensitive)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(REGEX_DFA_LIMIT)
-        .nest_limit(REGEX_NEST_LIMIT)
-        .build()
-        .map_err(|error| match error {
-            regex::Error::CompiledTooBig(limit) => {
-                format!("pattern compiles to more than {limit} bytes; simplify its repetitions")
+    let describe = |error: regex::Error| match error {
+        regex::Error::CompiledTooBig(limit) => {
+            format!("pattern compiles to more than {limit} bytes; simplify its repetitions")
+        }
+        other => format!("pattern does not compile: {}", other.to_string().replace('\n', " ")),
+    };
+    let builder = |pattern: &str| {
+        let mut builder = RegexBuilder::new(pattern);
+        builder
+            .size_limit(REGEX_SIZE_LIMIT)
+            .dfa_size_limit(REGEX_DFA_LIMIT)
+            .nest_limit(REGEX_NEST_LIMIT);
+        builder
+    };
+    if case_sensitive {
+        return builder(pattern).build().map_err(describe);
+    }
+    // Unicode case folding of large classes (`[\s\S]`, `\S`, `[^/]`) dominated engine build time,
+    // and it buys nothing on error logs. Fold literal text and the ASCII letters of classes here,
+    // print the result, and compile that case-sensitively.
+    let parsed =
+        regex_syntax::ParserBuilder::new().nest_limit(REGEX_NEST_LIMIT).build().parse(pattern);
+    match parsed {
+        Ok(hir) => builder(&fold_ascii_case(&hir).to_string()).build().map_err(describe),
+        // Let the regex crate word the syntax error.
+        Err(_) => builder(pattern).case_insensitive(true).build().map_err(describe),
+    }
+}
+
+/// `hir` made ASCII case-insensitive: every ASCII letter in a literal becomes a two-letter class,
+/// and every class that holds ASCII letters gains their other case.
+fn fold_ascii_case(hir: &Hir) -> Hir {
+    use regex_syntax::hir::{Capture, ClassUnicode, ClassUnicodeRange, Repetition};
+
+    match hir.kind() {
+        HirKind::Literal(literal) => {
+            let Ok(text) = std::str::from_utf8(&literal.0) else { return hir.clone() };
+            let mut parts = Vec::new();
+            let mut run = String::new();
+            for c in text.chars() {
+                if c.is_ascii_alphabetic() {
+                    if !run.is_empty() {
+                        parts.push(Hir::literal(std::mem::take(&mut run).into_bytes()));
+                    }
+                    let (lower, upper) = (c.to_ascii_lowercase(), c.to_ascii_uppercase());
+                    parts.push(Hir::class(regex_syntax::hir::Class::Unicode(ClassUnicode::new([
+                        ClassUnicodeRange::new(upper, upper),
+                        ClassUnicodeRange::new(lower, lower),
+                    ]))));
+                } else {
+                    run.push(c);
+                }
             }
-            other => format!("pattern does not compile: {}", other.to_string().replace('\n', " ")),
-        })
+            if !run.is_empty() {
+                parts.push(Hir::literal(run.into_bytes()));
+            }
+            Hir::concat(parts)
+        }
+        HirKind::Class(Class::Unicode(class)) => {
+            let mut folded = class.clone();
+            let mut extra = Vec::new();
+            for range in class.iter() {
+                for (from, to, shift) in [('a', 'z', -32i32), ('A', 'Z', 32)] {
+                    let start = range.start().max(from);
+                    let end = range.end().min(to);
+                    if start <= end {
+                        let moved = |c: char| {
+                            char::from_u32((c as i32 + shift) as u32)
+                                .expect("ASCII letters stay ASCII")
+                        };
+                        extra.push(ClassUnicodeRange::new(moved(start), moved(end)));
+                    }
+                }
+            }
+            if !extra.is_empty() {
+                folded.union(&ClassUnicode::new(extra));
+            }
+            Hir::class(Class::Unicode(folded))
+        }
+        HirKind::Repetition(repetition) => Hir::repetition(Repetition {
+            sub: Box::new(fold_ascii_case(&repetition.sub)),
+            ..repetition.clone()
+        }),
+        HirKind::Capture(capture) => Hir::capture(Capture {
+            sub: Box::new(fold_ascii_case(&capture.sub)),
+            ..capture.clone()
+        }),
+        HirKind::Concat(parts) => Hir::concat(parts.iter().map(fold_ascii_case).collect()),
+        HirKind::Alternation(branches) => {
+            Hir::alternation(branches.iter().map(fold_ascii_case).collect())
+        }
+        _ => hir.clone(),
+    }
 }
 
 /// `{{name}}` references in a fix text.
@@ -565,6 +646,20 @@ mod tests {
             anchors(&[r"(?:ab|cdef)x"], &[]),
             None,
             "a 2-byte branch makes the set too weak"
+        );
+    }
+
+    #[test]
+    fn patterns_are_ascii_case_insensitive_with_groups_intact() {
+        let regex =
+            build_regex(r"Resource (?P<id>[a-c]+) not\s+found[\s\S]{0,20}?end", false).unwrap();
+        let captures = regex.captures("xx RESOURCE aBc NOT  Found ... END").unwrap();
+        assert_eq!(&captures["id"], "aBc");
+        assert!(!regex.is_match("Resource abd not found end"));
+        let sensitive = build_regex("Resource", true).unwrap();
+        assert!(!sensitive.is_match("resource"));
+        assert!(
+            build_regex("(unclosed", false).unwrap_err().starts_with("pattern does not compile")
         );
     }
 
