@@ -133,7 +133,11 @@ pub fn router(state: AppState) -> Router {
     // request only; overload and timeouts become JSON errors; the body limit applies to extractors.
     api.layer(
         ServiceBuilder::new()
-            .layer(TraceLayer::new_for_http())
+            // Spans record the method and path only: a query string (`/search?q=...`) may hold
+            // pasted log text, secrets included.
+            .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<axum::body::Body>| {
+                tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())
+            }))
             .layer(CatchPanicLayer::custom(error::panic_response))
             .layer(HandleErrorLayer::new(error::middleware_error))
             .load_shed()

@@ -378,3 +378,37 @@ async fn metrics_count_requests_by_route_and_verdict() {
         assert!(body.contains(expected), "missing {expected} in:\n{body}");
     }
 }
+
+#[tokio::test]
+async fn logs_at_trace_level_carry_no_secret() {
+    use std::sync::Mutex;
+
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Buffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let secret = "sk-proj-LOGLEAKcanaryLOGLEAKcanary";
+    let _ = send(get(&format!("/search?q={secret}"))).await;
+    let _ = send(post("/match", "text/plain", format!("{AZURE_404} api_key={secret}"))).await;
+    let _ =
+        send(post("/match", "application/json", format!("{{\"text\": \"{secret}\", \"bad\": 1}}")))
+            .await;
+    let logged = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    assert!(logged.contains("request"), "the subscriber saw the request spans: {logged}");
+    assert!(!logged.contains("LOGLEAK"), "a secret reached the logs:\n{logged}");
+}
