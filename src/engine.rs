@@ -11,7 +11,7 @@ use crate::corpus::Corpus;
 use crate::error::{Error, Result};
 use crate::matcher::find_hits;
 use crate::normalize::segment::{self, Segmenter};
-use crate::normalize::{Event, Evidence, Line, LineNormalizer, Normalized};
+use crate::normalize::{Event, Evidence, Line, LineNormalizer, Normalized, normalize_parts};
 use crate::report::{
     Confidence, InputSummary, Match, MatchReport, Suggestion, SuggestionSource, Truncation,
 };
@@ -545,37 +545,6 @@ fn describe(report: &MatchReport) -> String {
         .map(|m| format!("{} ({:.2})", m.signature_id(), m.confidence().value()))
         .collect();
     list.join(", ")
-}
-
-/// Normalizes the given byte ranges of `text` (line-aligned) as one log, numbering lines as in
-/// the whole text.
-fn normalize_parts(text: &str, parts: &[Range<usize>]) -> Normalized {
-    if parts.len() == 1 && parts[0] == (0..text.len()) {
-        return crate::normalize::normalize(text);
-    }
-    let mut out = Normalized::default();
-    let mut normalizer = LineNormalizer::default();
-    let mut previous_end = 0;
-    for part in parts {
-        normalizer.skip_lines(text[previous_end..part.start].matches('\n').count());
-        let mut segmenter = Segmenter::default();
-        let mut offset = part.start;
-        for raw in text[part.clone()].split_inclusive('\n') {
-            let content = raw.strip_suffix('\n').unwrap_or(raw);
-            let line = normalizer.line(content, offset, &mut out.evidence, &mut out.redactions);
-            offset += raw.len();
-            out.lines.push(line);
-            let index = out.lines.len() - 1;
-            for closed in segmenter.push(index, &out.lines[index]) {
-                out.events.push(segment::build_event(&out.lines, 0, closed));
-            }
-        }
-        for closed in segmenter.finish() {
-            out.events.push(segment::build_event(&out.lines, 0, closed));
-        }
-        previous_end = part.end;
-    }
-    out
 }
 
 /// Matches a stream of lines; see [`Engine::stream`].

@@ -69,17 +69,7 @@ pub(crate) fn find_hits(
     if !hits.is_empty() {
         return hits;
     }
-    let mut fuzzy_tried = 0;
-    for signature in keyworded {
-        if anchored.iter().any(|(verified, _)| {
-            *verified == signature && hits.iter().any(|hit| hit.signature == signature)
-        }) {
-            continue;
-        }
-        if fuzzy_tried == MAX_FUZZY_CANDIDATES {
-            break;
-        }
-        fuzzy_tried += 1;
+    for signature in keyworded.into_iter().take(MAX_FUZZY_CANDIDATES) {
         if let Some(hit) = fuzzy(compiled, signature, event, evidence) {
             hits.push(hit);
         }

@@ -64,12 +64,7 @@ fn read_input(path: Option<&Path>) -> anyhow::Result<Vec<u8>> {
                 .read_to_end(&mut bytes)
                 .context("cannot read standard input")?;
         }
-        Some(path) if path == Path::new("-") => {
-            std::io::stdin()
-                .lock()
-                .read_to_end(&mut bytes)
-                .context("cannot read standard input")?;
-        }
+        Some(path) if path == Path::new("-") => return read_input(None),
         Some(path) => {
             if path.is_dir() {
                 bail!("`{}` is a directory; give log files", path.display());

@@ -209,22 +209,33 @@ impl Normalized {
 
 /// Normalizes `text`: see the [module docs](self) and `signatures/README.md` for what changes.
 pub fn normalize(text: &str) -> Normalized {
-    let mut normalizer = LineNormalizer::default();
-    let mut segmenter = Segmenter::default();
+    normalize_parts(text, std::slice::from_ref(&(0..text.len())))
+}
+
+/// Normalizes the given line-aligned byte ranges of `text` as one log, numbering lines as in the
+/// whole text (the head and tail of an input over the size cap).
+pub(crate) fn normalize_parts(text: &str, parts: &[Range<usize>]) -> Normalized {
     let mut out = Normalized::default();
-    let mut offset = 0;
-    for raw in text.split_inclusive('\n') {
-        let content = raw.strip_suffix('\n').unwrap_or(raw);
-        let line = normalizer.line(content, offset, &mut out.evidence, &mut out.redactions);
-        offset += raw.len();
-        out.lines.push(line);
-        let index = out.lines.len() - 1;
-        for range in segmenter.push(index, &out.lines[index]) {
-            out.events.push(segment::build_event(&out.lines, 0, range));
+    let mut normalizer = LineNormalizer::default();
+    let mut previous_end = 0;
+    for part in parts {
+        normalizer.skip_lines(text[previous_end..part.start].matches('\n').count());
+        let mut segmenter = Segmenter::default();
+        let mut offset = part.start;
+        for raw in text[part.clone()].split_inclusive('\n') {
+            let content = raw.strip_suffix('\n').unwrap_or(raw);
+            let line = normalizer.line(content, offset, &mut out.evidence, &mut out.redactions);
+            offset += raw.len();
+            out.lines.push(line);
+            let index = out.lines.len() - 1;
+            for closed in segmenter.push(index, &out.lines[index]) {
+                out.events.push(segment::build_event(&out.lines, 0, closed));
+            }
         }
-    }
-    for range in segmenter.finish() {
-        out.events.push(segment::build_event(&out.lines, 0, range));
+        for closed in segmenter.finish() {
+            out.events.push(segment::build_event(&out.lines, 0, closed));
+        }
+        previous_end = part.end;
     }
     out
 }

@@ -67,7 +67,7 @@ fn smoke() {
     assert_eq!(report.matches()[0].variables()["model"], "foo-bar");
 }
 
-const VALID: &str = r#"
+pub(crate) const VALID: &str = r#"
 id = "demo-thing-broke"
 title = "Demo: the thing broke"
 sources = ["made up for this test"]

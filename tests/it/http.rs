@@ -241,33 +241,21 @@ async fn serves_over_real_tcp_on_loopback_and_shuts_down() {
 
 #[test]
 fn the_state_shares_one_engine() {
-    let state = AppState::new(crate::engine(), ServerConfig::default());
+    let engine = crate::engine();
+    let state = AppState::new(Arc::clone(&engine), ServerConfig::default());
     let copy = state.clone();
-    drop(copy);
-    assert!(Arc::strong_count(&crate::engine()) >= 2);
+    assert!(Arc::ptr_eq(&state.engine(), &engine), "the state serves the engine it was given");
+    assert!(Arc::ptr_eq(&copy.engine(), &engine), "clones share it rather than copying it");
 }
 
-const SIGNATURE: &str = r#"
-id = "demo-widget-jammed"
-title = "Demo: the widget jammed"
-sources = ["made up for this test"]
-[tags]
-tool = "demo"
-area = "setup"
-[match]
-all = ['WidgetError: the widget jammed']
-[article]
-summary = "The widget jammed."
-causes = ["Dust."]
-verify = "Run it again."
-[[article.fix]]
-title = "Clean the widget"
-body = "Blow the dust out."
-[[example]]
-text = "WidgetError: the widget jammed"
-[[counter_example]]
-text = "WidgetError: the widget hummed"
-"#;
+/// The corpus tests' fixture with its own id, about a widget in `state` (`jammed`, `stuck`).
+fn signature(id: &str, state: &str) -> String {
+    crate::corpus::VALID
+        .replace("demo-thing-broke", id)
+        .replace("Thing", "Widget")
+        .replace("thing", "widget")
+        .replace("broke", state)
+}
 
 fn reload_request(token: Option<&str>) -> Request<Body> {
     let mut request = Request::post("/admin/reload");
@@ -284,7 +272,11 @@ async fn reload_swaps_a_good_corpus_and_refuses_a_broken_one() {
     let dir = std::env::temp_dir().join(format!("errsig-it-reload-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("demo")).unwrap();
-    std::fs::write(dir.join("demo/demo-widget-jammed.toml"), SIGNATURE).unwrap();
+    std::fs::write(
+        dir.join("demo/demo-widget-jammed.toml"),
+        signature("demo-widget-jammed", "jammed"),
+    )
+    .unwrap();
     let source = CorpusSource { signatures: vec![dir.clone()], overlay: None };
     let state = errsig::server::AppState::with_reload(
         Arc::new(source.build().unwrap()),
@@ -301,9 +293,7 @@ async fn reload_swaps_a_good_corpus_and_refuses_a_broken_one() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     // A second signature appears on disk; reloading serves it.
-    let second = SIGNATURE
-        .replace("demo-widget-jammed", "demo-widget-stuck")
-        .replace("widget jammed", "widget stuck");
+    let second = signature("demo-widget-stuck", "stuck");
     std::fs::write(dir.join("demo/demo-widget-stuck.toml"), second).unwrap();
     let (status, _, body) = send_to(app.clone(), reload_request(Some("s3cret-token"))).await;
     assert_eq!(status, StatusCode::OK, "{body}");
