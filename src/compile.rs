@@ -95,7 +95,7 @@ pub(crate) struct Compiled {
 }
 
 /// Compiles `signatures`; returns every problem found when any.
-pub(crate) fn compile(signatures: &[Signature]) -> Result<Compiled, Vec<Problem>> {
+pub(crate) fn compile(signatures: &[std::sync::Arc<Signature>]) -> Result<Compiled, Vec<Problem>> {
     let mut problems = Vec::new();
     let ids: BTreeSet<&str> = signatures.iter().map(|signature| signature.id().as_str()).collect();
     let mut compiled = Vec::with_capacity(signatures.len());

@@ -113,8 +113,7 @@ impl EngineBuilder {
     pub fn build(&self, corpus: &Corpus) -> Result<Engine> {
         let signatures: Vec<Arc<Signature>> =
             corpus.signatures().iter().cloned().map(Arc::new).collect();
-        let mut compiled = compile(&signatures.iter().map(|s| (**s).clone()).collect::<Vec<_>>())
-            .map_err(Error::invalid_corpus)?;
+        let mut compiled = compile(&signatures).map_err(Error::invalid_corpus)?;
         if !self.fuzzy {
             for signature in &mut compiled.signatures {
                 signature.templates.clear();
