@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::normalize::Normalized;
 use crate::report::{Match, MatchKind, MatchReport, Suggestion, SuggestionSource};
@@ -18,6 +18,7 @@ pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// `POST /match` and `errsig match --json`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct MatchDocument {
     /// [`SCHEMA_VERSION`].
     pub schema_version: u32,
@@ -48,6 +49,7 @@ pub struct MatchDocument {
 
 /// One match.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct MatchDto {
     /// 1-based rank.
     pub rank: usize,
@@ -79,6 +81,7 @@ pub struct MatchDto {
 
 /// A matched line.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct MatchedLineDto {
     /// 1-based line number.
     pub line: usize,
@@ -88,6 +91,7 @@ pub struct MatchedLineDto {
 
 /// Why a match scored what it did.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ExplanationDto {
     /// Anchors found.
     pub anchors: Vec<String>,
@@ -107,6 +111,7 @@ pub struct ExplanationDto {
 
 /// A fix step.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct FixDto {
     /// The action.
     pub title: String,
@@ -120,6 +125,7 @@ pub struct FixDto {
 
 /// An article.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ArticleDto {
     /// What it means.
     pub summary: String,
@@ -137,6 +143,7 @@ pub struct ArticleDto {
 
 /// Version applicability.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct VersionsDto {
     /// Whose versions.
     pub tool: Option<String>,
@@ -150,6 +157,7 @@ pub struct VersionsDto {
 
 /// A suggestion.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SuggestionDto {
     /// Signature id.
     pub id: String,
@@ -163,6 +171,7 @@ pub struct SuggestionDto {
 
 /// Evidence.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct EvidenceDto {
     /// `status`, `url`, `provider`, `model`, `exception`.
     pub kind: &'static str,
@@ -174,6 +183,7 @@ pub struct EvidenceDto {
 
 /// The redaction receipt.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct RedactionsDto {
     /// Secrets removed in all.
     pub total: usize,
@@ -185,6 +195,7 @@ pub struct RedactionsDto {
 
 /// One redaction.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct RedactionDto {
     /// The family.
     pub family: &'static str,
@@ -196,6 +207,7 @@ pub struct RedactionDto {
 
 /// Facts about the input.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct InputDto {
     /// Bytes received.
     pub bytes: usize,
@@ -213,6 +225,7 @@ pub struct InputDto {
 
 /// What was skipped.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct TruncatedDto {
     /// Bytes kept from the start.
     pub head_bytes: usize,
@@ -224,6 +237,7 @@ pub struct TruncatedDto {
 
 /// `errsig normalize --json`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct NormalizeDocument {
     /// [`SCHEMA_VERSION`].
     pub schema_version: u32,
@@ -239,6 +253,7 @@ pub struct NormalizeDocument {
 
 /// An event.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct EventDto {
     /// `traceback`, `json_body`, `json_line`, `line`.
     pub kind: &'static str,
@@ -456,37 +471,64 @@ impl NormalizeDocument {
     }
 }
 
+/// A count that JSON may spell `28` or `28.0` (both are integers to JSON Schema, and clients
+/// that hold every number as a float send the second).
+fn whole_number<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<usize>, D::Error> {
+    let Some(number) = Option::<f64>::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    if number.fract() != 0.0 || !(0.0..=1e15).contains(&number) {
+        return Err(serde::de::Error::custom("expected a whole number"));
+    }
+    // Whole and within range, checked above: the cast is exact.
+    Ok(Some(number as usize))
+}
+
 /// `POST /match` with `application/json`.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MatchRequest {
-    /// The log.
+    /// The log; it must hold more than blanks.
+    #[cfg_attr(feature = "server", schema(pattern = r"\S"))]
     pub text: String,
     /// The most matches to list (1 to 50).
+    #[cfg_attr(feature = "server", schema(minimum = 1, maximum = 50))]
+    #[serde(default, deserialize_with = "whole_number")]
     pub top: Option<usize>,
     /// The confidence bar (0 to 1).
-    pub min_confidence: Option<f32>,
+    #[cfg_attr(feature = "server", schema(minimum = 0.0, maximum = 1.0))]
+    pub min_confidence: Option<f64>,
     /// Accepted for compatibility; explanations are always included.
     pub explain: Option<bool>,
 }
 
 /// `POST /match/batch`.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BatchRequest {
-    /// The logs, each with a caller tag.
+    /// The logs, each with a caller tag (at most 32).
+    #[cfg_attr(feature = "server", schema(min_items = 1, max_items = 32))]
     pub items: Vec<BatchItem>,
     /// As in [`MatchRequest`].
+    #[cfg_attr(feature = "server", schema(minimum = 1, maximum = 50))]
+    #[serde(default, deserialize_with = "whole_number")]
     pub top: Option<usize>,
     /// As in [`MatchRequest`].
-    pub min_confidence: Option<f32>,
+    #[cfg_attr(feature = "server", schema(minimum = 0.0, maximum = 1.0))]
+    pub min_confidence: Option<f64>,
 }
 
 /// One log of a batch.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BatchItem {
-    /// The caller's tag, unique in the batch.
+    /// The caller's tag, unique in the batch (1 to 128 bytes).
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 128))]
     pub tag: String,
     /// The log.
     pub text: String,
@@ -494,6 +536,7 @@ pub struct BatchItem {
 
 /// `POST /match/batch` answer: one match document per tag.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct BatchDocument {
     /// [`SCHEMA_VERSION`].
     pub schema_version: u32,
@@ -503,6 +546,7 @@ pub struct BatchDocument {
 
 /// `GET /search`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SearchDocument {
     /// [`SCHEMA_VERSION`].
     pub schema_version: u32,
@@ -514,6 +558,7 @@ pub struct SearchDocument {
 
 /// A search hit.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SearchHitDto {
     /// Signature id.
     pub id: String,
@@ -525,6 +570,7 @@ pub struct SearchHitDto {
 
 /// `GET /signatures`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SignatureListDocument {
     /// [`SCHEMA_VERSION`].
     pub schema_version: u32,
@@ -536,6 +582,7 @@ pub struct SignatureListDocument {
 
 /// A signature in a list.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SignatureSummaryDto {
     /// Id.
     pub id: String,
@@ -565,6 +612,7 @@ impl SignatureSummaryDto {
 
 /// `GET /signatures/{id}`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SignatureDocument {
     /// [`SCHEMA_VERSION`].
     pub schema_version: u32,
@@ -591,6 +639,7 @@ impl SignatureDocument {
 
 /// `GET /healthz` and `GET /readyz`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct HealthDocument {
     /// [`SCHEMA_VERSION`].
     pub schema_version: u32,
@@ -606,6 +655,7 @@ pub struct HealthDocument {
 
 /// Every error answer: `{"error": {"code", "message"}}`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ErrorDocument {
     /// The error.
     pub error: ErrorBody,
@@ -613,6 +663,7 @@ pub struct ErrorDocument {
 
 /// An error's stable code and a message for people.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// Stable snake_case code.
     pub code: &'static str,
@@ -625,6 +676,7 @@ pub struct ErrorBody {
 
 /// `POST /admin/reload` answer.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ReloadDocument {
     /// [`SCHEMA_VERSION`].
     pub schema_version: u32,

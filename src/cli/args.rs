@@ -97,6 +97,13 @@ pub(crate) struct ServeArgs {
     /// Requests handled at once; more are shed with 503 and Retry-After.
     #[arg(long, value_name = "N", env = "ERRSIG_MAX_CONCURRENCY", default_value_t = 64)]
     pub(crate) max_concurrency: usize,
+    /// Seconds a client may take to send a request's head before the connection is closed
+    /// (slowloris); also how long an idle keep-alive connection stays open.
+    #[arg(long, value_name = "SECONDS", env = "ERRSIG_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+    pub(crate) header_timeout_secs: u64,
+    /// Reload when files under --signatures or --overlay change (after a second of quiet).
+    #[arg(long, env = "ERRSIG_WATCH")]
+    pub(crate) watch: bool,
     #[command(flatten)]
     pub(crate) corpus: CorpusArgs,
 }

@@ -297,6 +297,7 @@ fn run_list(args: ListArgs) -> anyhow::Result<ExitCode> {
 fn run_serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     use errsig::server::{
         AppState, CorpusSource, ServerConfig, router, serve, spawn_sighup_reloader,
+        watch_directories,
     };
 
     let corpus = load_corpus(&args.corpus)?;
@@ -305,6 +306,7 @@ fn run_serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         max_body_bytes: args.max_body_bytes,
         request_timeout: std::time::Duration::from_secs(args.timeout_secs.max(1)),
         max_concurrency: args.max_concurrency.max(1),
+        header_read_timeout: std::time::Duration::from_secs(args.header_timeout_secs.max(1)),
         ..ServerConfig::default()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -330,9 +332,17 @@ fn run_serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             signatures: args.corpus.signatures.clone(),
             overlay: args.corpus.overlay.clone(),
         };
-        let state = AppState::with_reload(engine, config, source, admin_token);
+        let state = AppState::with_reload(engine, config.clone(), source, admin_token);
         spawn_sighup_reloader(state.clone());
-        serve(listener, router(state)).await.context("the server stopped with an error")
+        let _watch = if args.watch {
+            let watch = watch_directories(&state, std::time::Duration::from_secs(1))
+                .context("cannot watch the signature directories")?;
+            eprintln!("errsig: watching the signature directories; changes reload the corpus");
+            Some(watch)
+        } else {
+            None
+        };
+        serve(listener, router(state), &config).await.context("the server stopped with an error")
     })?;
     Ok(ExitCode::SUCCESS)
 }

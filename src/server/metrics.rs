@@ -100,6 +100,17 @@ pub(crate) async fn track(State(state): State<AppState>, request: Request, next:
 }
 
 /// `GET /metrics`.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "operations",
+    responses((
+        status = 200,
+        description = "Prometheus / OpenMetrics text",
+        content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        body = String
+    ))
+)]
 pub(crate) async fn render(State(state): State<AppState>) -> Response {
     let engine = state.engine();
     state.metrics.corpus.clear();

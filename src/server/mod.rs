@@ -4,7 +4,9 @@
 //! with graceful shutdown on Ctrl-C and SIGTERM.
 
 mod error;
+mod listen;
 mod metrics;
+mod openapi;
 mod reload;
 mod routes;
 
@@ -24,7 +26,10 @@ use arc_swap::ArcSwap;
 
 use crate::Engine;
 pub use error::ApiError;
-pub use reload::{CorpusSource, ReloadOutcome, spawn_sighup_reloader};
+pub use openapi::document as openapi_document;
+pub use reload::{
+    CorpusSource, DirectoryWatch, ReloadOutcome, spawn_sighup_reloader, watch_directories,
+};
 
 /// Limits and settings of the service; every default is documented in README.md.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +46,10 @@ pub struct ServerConfig {
     pub blocking_threshold: usize,
     /// The most items one `POST /match/batch` may carry. Default 32.
     pub max_batch_items: usize,
+    /// How long a client may take to send a request head (line and headers) before the
+    /// connection is closed; it also bounds how long an idle keep-alive connection stays open.
+    /// Default 10 s.
+    pub header_read_timeout: Duration,
 }
 
 impl Default for ServerConfig {
@@ -51,6 +60,7 @@ impl Default for ServerConfig {
             max_concurrency: 64,
             blocking_threshold: 64 * 1024,
             max_batch_items: 32,
+            header_read_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -119,7 +129,8 @@ pub fn router(state: AppState) -> Router {
         .route("/signatures/{id}", get(routes::show_signature))
         .route("/healthz", get(routes::healthz))
         .route("/readyz", get(routes::readyz))
-        .route("/metrics", get(metrics::render));
+        .route("/metrics", get(metrics::render))
+        .route("/openapi.json", get(openapi::openapi_json));
     // The admin route exists only when a token is configured.
     if state.reload.as_ref().is_some_and(|reload| reload.has_token()) {
         api = api.route("/admin/reload", post(reload::admin_reload));
@@ -148,11 +159,16 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Serves `router` on `listener` until Ctrl-C or SIGTERM, then drains in-flight requests.
+/// Only `config.header_read_timeout` is read here; the other limits live in the router.
 ///
 /// # Errors
 /// When the listener fails.
-pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
-    serve_until(listener, router, shutdown_signal()).await
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    config: &ServerConfig,
+) -> std::io::Result<()> {
+    serve_until(listener, router, config, shutdown_signal()).await
 }
 
 /// Serves `router` on `listener` until `shutdown` completes (tests pass their own signal).
@@ -162,9 +178,10 @@ pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io
 pub async fn serve_until(
     listener: tokio::net::TcpListener,
     router: Router,
+    config: &ServerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+    listen::accept_loop(listener, router, config.header_read_timeout, shutdown).await
 }
 
 async fn shutdown_signal() {

@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, header};
 
 use super::{ApiError, AppState};
-use crate::wire::{ReloadDocument, SCHEMA_VERSION};
+use crate::wire::{ErrorDocument, ReloadDocument, SCHEMA_VERSION};
 use crate::{Corpus, Engine, Error, ErrorKind};
 
 /// Where the corpus comes from: directories (empty means the embedded corpus) and an overlay.
@@ -111,6 +111,20 @@ pub(crate) async fn reload(state: &AppState) -> Result<ReloadOutcome, Error> {
 }
 
 /// `POST /admin/reload` with `Authorization: Bearer <token>`.
+///
+/// The route exists only when `ERRSIG_ADMIN_TOKEN` is set; otherwise it answers 404.
+#[utoipa::path(
+    post,
+    path = "/admin/reload",
+    tag = "operations",
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "The new corpus is serving", body = ReloadDocument),
+        (status = 401, description = "`unauthorized`", body = ErrorDocument),
+        (status = 404, description = "`not_found`: no admin token is configured", body = ErrorDocument),
+        (status = 422, description = "`invalid_corpus`: refused, the current corpus keeps serving", body = ErrorDocument),
+    )
+)]
 pub(crate) async fn admin_reload(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -162,4 +176,64 @@ pub fn spawn_sighup_reloader(state: AppState) {
     });
     #[cfg(not(unix))]
     let _ = state;
+}
+
+/// Keeps a directory watch alive; dropping it stops watching.
+#[derive(Debug)]
+pub struct DirectoryWatch {
+    _watcher: notify::RecommendedWatcher,
+}
+
+/// Reloads whenever files under the corpus source's directories change, once they have been
+/// quiet for `settle` (an editor's save or a `git pull` is many events). Call inside the
+/// server's runtime and keep the returned value for as long as watching should go on.
+///
+/// # Errors
+/// When the source is the embedded corpus (there is nothing on disk to watch) or a directory
+/// cannot be watched.
+pub fn watch_directories(
+    state: &AppState,
+    settle: std::time::Duration,
+) -> std::io::Result<DirectoryWatch> {
+    use notify::{EventKind, RecursiveMode, Watcher};
+
+    let source = state.reload.as_ref().map(|reload| reload.source.clone()).unwrap_or_default();
+    let directories: Vec<PathBuf> =
+        source.signatures.iter().cloned().chain(source.overlay.clone()).collect();
+    if directories.is_empty() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "the embedded corpus has no directory to watch; pass --signatures or --overlay",
+        ));
+    }
+    // One pending signal is enough: a reload reads the whole directory anyway.
+    let (changed, mut changes) = tokio::sync::mpsc::channel::<()>(1);
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if event.is_ok_and(|event| !matches!(event.kind, EventKind::Access(_))) {
+            let _ = changed.try_send(());
+        }
+    })
+    .map_err(std::io::Error::other)?;
+    for directory in &directories {
+        watcher.watch(directory, RecursiveMode::Recursive).map_err(|error| {
+            std::io::Error::other(format!("cannot watch {}: {error}", directory.display()))
+        })?;
+    }
+    let state = state.clone();
+    tokio::spawn(async move {
+        while changes.recv().await.is_some() {
+            // Wait until the directory has been quiet for `settle`.
+            loop {
+                match tokio::time::timeout(settle, changes.recv()).await {
+                    Ok(Some(())) => {}
+                    Ok(None) => return,
+                    Err(_quiet) => break,
+                }
+            }
+            if let Err(error) = state.reload().await {
+                tracing::warn!(%error, "reload after a change refused; the current corpus keeps serving");
+            }
+        }
+    });
+    Ok(DirectoryWatch { _watcher: watcher })
 }

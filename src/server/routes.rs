@@ -11,10 +11,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use super::openapi::RawLog;
 use super::{ApiError, AppState};
 use crate::wire::{
-    BatchDocument, BatchRequest, HealthDocument, MatchDocument, MatchRequest, SCHEMA_VERSION,
-    SearchDocument, SearchHitDto, SignatureDocument, SignatureListDocument, SignatureSummaryDto,
+    BatchDocument, BatchRequest, ErrorDocument, HealthDocument, MatchDocument, MatchRequest,
+    SCHEMA_VERSION, SearchDocument, SearchHitDto, SignatureDocument, SignatureListDocument,
+    SignatureSummaryDto,
 };
 use crate::{Engine, MatchOptions, MatchReport};
 
@@ -68,7 +70,7 @@ fn parse_json<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, ApiError>
 fn options(
     engine: &Engine,
     top: Option<usize>,
-    min_confidence: Option<f32>,
+    min_confidence: Option<f64>,
 ) -> Result<MatchOptions, ApiError> {
     let mut options = engine.default_options();
     if let Some(top) = top {
@@ -81,7 +83,8 @@ fn options(
         if !(0.0..=1.0).contains(&min) {
             return Err(ApiError::InvalidParameter("`min_confidence` must be from 0 to 1".into()));
         }
-        options.min_confidence = min;
+        // Range-checked in f64 first: 1.0000000000000002 must be refused, not rounded to 1.
+        options.min_confidence = min as f32;
     }
     Ok(options)
 }
@@ -110,6 +113,26 @@ fn with_corpus_version(engine: &Engine, body: impl IntoResponse) -> Response {
     response
 }
 
+#[utoipa::path(
+    post,
+    path = "/match",
+    tag = "match",
+    request_body(
+        description = "The raw log as text, or JSON with options",
+        content(
+            (RawLog = "text/plain"),
+            (MatchRequest = "application/json"),
+        )
+    ),
+    responses(
+        (status = 200, description = "The match document", body = MatchDocument, headers(("x-errsig-corpus-version" = String, description = "The corpus version that answered"))),
+        (status = 400, description = "`empty_body` or `invalid_json`", body = ErrorDocument),
+        (status = 413, description = "`payload_too_large`", body = ErrorDocument),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorDocument),
+        (status = 422, description = "`invalid_parameter`", body = ErrorDocument),
+        (status = 503, description = "`overloaded` or `timeout`", body = ErrorDocument),
+    )
+)]
 /// `POST /match`: the raw log as text/plain, or `{"text", "top", "min_confidence", "explain"}`.
 pub(crate) async fn match_log(
     State(state): State<AppState>,
@@ -138,6 +161,20 @@ pub(crate) async fn match_log(
     Ok(with_corpus_version(&engine, Json(MatchDocument::from_report(&report))))
 }
 
+#[utoipa::path(
+    post,
+    path = "/match/batch",
+    tag = "match",
+    request_body(content = BatchRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "One match document per tag", body = BatchDocument, headers(("x-errsig-corpus-version" = String, description = "The corpus version that answered"))),
+        (status = 400, description = "`invalid_json`", body = ErrorDocument),
+        (status = 413, description = "`payload_too_large`", body = ErrorDocument),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorDocument),
+        (status = 422, description = "`invalid_parameter`", body = ErrorDocument),
+        (status = 503, description = "`overloaded` or `timeout`", body = ErrorDocument),
+    )
+)]
 /// `POST /match/batch`: `{"items": [{"tag", "text"}], "top", "min_confidence"}`.
 pub(crate) async fn match_batch(
     State(state): State<AppState>,
@@ -182,6 +219,19 @@ pub(crate) struct SearchQuery {
     limit: Option<usize>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/search",
+    tag = "articles",
+    params(
+        ("q" = String, Query, pattern = r"\S", description = "The query (words from a log or a question); not blank"),
+        ("limit" = Option<usize>, Query, minimum = 1, maximum = 50, description = "How many hits (default 10)"),
+    ),
+    responses(
+        (status = 200, description = "Hits, best first", body = SearchDocument, headers(("x-errsig-corpus-version" = String, description = "The corpus version that answered"))),
+        (status = 422, description = "`invalid_parameter`", body = ErrorDocument),
+    )
+)]
 /// `GET /search?q=...&limit=N`.
 pub(crate) async fn search(
     State(state): State<AppState>,
@@ -221,6 +271,15 @@ pub(crate) struct ListQuery {
     tag: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/signatures",
+    tag = "articles",
+    params(("tag" = Option<String>, Query, description = "Only signatures with this tool, provider or area tag")),
+    responses(
+        (status = 200, description = "The signatures", body = SignatureListDocument, headers(("x-errsig-corpus-version" = String, description = "The corpus version that answered"))),
+    )
+)]
 /// `GET /signatures?tag=T`: tool, provider or area.
 pub(crate) async fn list_signatures(
     State(state): State<AppState>,
@@ -247,6 +306,16 @@ pub(crate) async fn list_signatures(
     with_corpus_version(&engine, Json(document))
 }
 
+#[utoipa::path(
+    get,
+    path = "/signatures/{id}",
+    tag = "articles",
+    params(("id" = String, Path, description = "A signature id")),
+    responses(
+        (status = 200, description = "The signature and its article", body = SignatureDocument, headers(("x-errsig-corpus-version" = String, description = "The corpus version that answered"))),
+        (status = 404, description = "`not_found`", body = ErrorDocument),
+    )
+)]
 /// `GET /signatures/{id}`: one signature with its article.
 pub(crate) async fn show_signature(
     State(state): State<AppState>,
@@ -257,6 +326,12 @@ pub(crate) async fn show_signature(
     Ok(with_corpus_version(&engine, Json(SignatureDocument::new(signature))))
 }
 
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "operations",
+    responses((status = 200, description = "The process is up", body = HealthDocument))
+)]
 /// `GET /healthz`: the process is up.
 pub(crate) async fn healthz() -> Json<HealthDocument> {
     Json(HealthDocument {
@@ -267,6 +342,12 @@ pub(crate) async fn healthz() -> Json<HealthDocument> {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "operations",
+    responses((status = 200, description = "The engine is serving", body = HealthDocument))
+)]
 /// `GET /readyz`: the engine is built and serving.
 pub(crate) async fn readyz(State(state): State<AppState>) -> Json<HealthDocument> {
     let engine = state.engine();

@@ -2,6 +2,7 @@
 //! 127.0.0.1:0. Bodies and error bodies are snapshots.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -207,36 +208,145 @@ async fn search_signatures_and_health() {
     assert!(body.contains("\"status\":\"ready\""));
 }
 
+/// A server on a loopback port with its own stop signal; the test stops it, or the handle's
+/// owner drops it at the end.
+struct TcpServer {
+    address: std::net::SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl TcpServer {
+    async fn start(config: ServerConfig) -> TcpServer {
+        TcpServer::serve(app(config.clone()), config).await
+    }
+
+    async fn serve(router: axum::Router, config: ServerConfig) -> TcpServer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            errsig::server::serve_until(listener, router, &config, async {
+                let _ = stopped.await;
+            })
+            .await
+        });
+        TcpServer { address, stop: Some(stop), task }
+    }
+
+    async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        tokio::time::timeout(Duration::from_secs(20), &mut self.task)
+            .await
+            .expect("the server drains and stops")
+            .unwrap()
+            .unwrap();
+    }
+}
+
+fn raw_match_request(body: &str) -> String {
+    format!(
+        "POST /match HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+async fn read_response(stream: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut response = String::new();
+    tokio::time::timeout(Duration::from_secs(20), stream.read_to_string(&mut response))
+        .await
+        .expect("the response comes within the test's bound")
+        .unwrap();
+    response
+}
+
 #[tokio::test]
 async fn serves_over_real_tcp_on_loopback_and_shuts_down() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::io::AsyncWriteExt;
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server =
-        tokio::spawn(errsig::server::serve_until(listener, app(ServerConfig::default()), async {
-            let _ = stopped.await;
-        }));
-    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
-    let request = format!(
-        "POST /match HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{AZURE_404}",
-        AZURE_404.len()
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = String::new();
-    tokio::time::timeout(std::time::Duration::from_secs(20), stream.read_to_string(&mut response))
-        .await
-        .unwrap()
-        .unwrap();
+    let server = TcpServer::start(ServerConfig::default()).await;
+    let mut stream = tokio::net::TcpStream::connect(server.address).await.unwrap();
+    stream.write_all(raw_match_request(AZURE_404).as_bytes()).await.unwrap();
+    let response = read_response(&mut stream).await;
     assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
     assert!(response.contains("azure-404-full-deployment-url-without-azure-prefix"));
-    stop.send(()).unwrap();
-    tokio::time::timeout(std::time::Duration::from_secs(20), server)
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_trickled_request_head_is_cut_off_while_others_are_served() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let config =
+        ServerConfig { header_read_timeout: Duration::from_millis(600), ..ServerConfig::default() };
+    let server = TcpServer::start(config).await;
+    let started = std::time::Instant::now();
+    let mut slow = tokio::net::TcpStream::connect(server.address).await.unwrap();
+    let head = b"POST /match HTTP/1.1\r\nHost: localhost\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    let mut closed_after = None;
+    for byte in head {
+        // The server closes the connection; writes then fail or the read sees end of stream.
+        if slow.write_all(&[*byte]).await.is_err() {
+            closed_after = Some(started.elapsed());
+            break;
+        }
+        let mut buffer = [0_u8; 256];
+        if let Ok(read) =
+            tokio::time::timeout(Duration::from_millis(100), slow.read(&mut buffer)).await
+        {
+            if matches!(read, Ok(0) | Err(_)) {
+                closed_after = Some(started.elapsed());
+                break;
+            }
+        }
+        // Meanwhile an ordinary client is answered as usual.
+        if byte == &b'H' {
+            let mut normal = tokio::net::TcpStream::connect(server.address).await.unwrap();
+            normal.write_all(raw_match_request(AZURE_404).as_bytes()).await.unwrap();
+            assert!(read_response(&mut normal).await.starts_with("HTTP/1.1 200 OK"));
+        }
+    }
+    let closed_after = closed_after.expect("the trickling connection is closed");
+    assert!(closed_after < Duration::from_secs(5), "closed after {closed_after:?}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed() {
+    use tokio::io::AsyncReadExt;
+
+    let config =
+        ServerConfig { header_read_timeout: Duration::from_millis(300), ..ServerConfig::default() };
+    let server = TcpServer::start(config).await;
+    let mut idle = tokio::net::TcpStream::connect(server.address).await.unwrap();
+    let mut buffer = [0_u8; 64];
+    let read = tokio::time::timeout(Duration::from_secs(5), idle.read(&mut buffer))
         .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
+        .expect("the server closes an idle connection within the bound");
+    assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn shutdown_drains_a_request_in_flight() {
+    use tokio::io::AsyncWriteExt;
+
+    let server = TcpServer::start(ServerConfig::default()).await;
+    let mut stream = tokio::net::TcpStream::connect(server.address).await.unwrap();
+    let request = raw_match_request(AZURE_404);
+    let (first, rest) = request.split_at(request.len() - 40);
+    stream.write_all(first.as_bytes()).await.unwrap();
+    // The head is in and the body half sent when the stop comes.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let stopping = tokio::spawn(server.stop());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stream.write_all(rest.as_bytes()).await.unwrap();
+    let response = read_response(&mut stream).await;
+    assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
+    stopping.await.unwrap();
 }
 
 #[test]
@@ -401,4 +511,129 @@ async fn logs_at_trace_level_carry_no_secret() {
     let logged = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
     assert!(logged.contains("request"), "the subscriber saw the request spans: {logged}");
     assert!(!logged.contains("LOGLEAK"), "a secret reached the logs:\n{logged}");
+}
+
+#[tokio::test]
+async fn openapi_describes_every_route() {
+    let (status, headers, body) = send(get("/openapi.json")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+    let document: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(document["openapi"], "3.1.0");
+    let mut operations: Vec<String> = Vec::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            operations.push(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    operations.sort();
+    expect![[r#"
+        GET /healthz
+        GET /metrics
+        GET /openapi.json
+        GET /readyz
+        GET /search
+        GET /signatures
+        GET /signatures/{id}
+        POST /admin/reload
+        POST /match
+        POST /match/batch"#]]
+    .assert_eq(&operations.join("\n"));
+    // Every documented route answers (none is a 404 from the fallback), so the list is not
+    // aspirational.
+    for operation in &operations {
+        let (method, path) = operation.split_once(' ').unwrap();
+        let path = path.replace("{id}", "no-such-signature");
+        let request = Request::builder().method(method).uri(&path).body(Body::empty()).unwrap();
+        let (_, _, body) = send(request).await;
+        assert!(!body.contains("no such route") || path == "/admin/reload", "{operation}: {body}");
+    }
+}
+
+/// Schemathesis (PyPI) generates requests from `/openapi.json` and checks every answer against
+/// it: statuses, content types, headers and bodies, valid data accepted and invalid refused, and
+/// no 5xx. `.ci/run` installs it and sets `ERRSIG_SCHEMATHESIS`; elsewhere the test says how.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_conforms_to_its_openapi_document() {
+    let Some(schemathesis) = std::env::var_os("ERRSIG_SCHEMATHESIS") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the conformance test: set ERRSIG_SCHEMATHESIS to schemathesis' `st`"
+        );
+        eprintln!("skipped: set ERRSIG_SCHEMATHESIS to the `st` executable of schemathesis 4");
+        return;
+    };
+    let engine = crate::engine();
+    let config = ServerConfig::default();
+    let source = errsig::server::CorpusSource { signatures: Vec::new(), overlay: None };
+    let state = AppState::with_reload(engine, config.clone(), source, Some("conformance".into()));
+    let server = TcpServer::serve(router(state), config).await;
+    let url = format!("http://{}/openapi.json", server.address);
+    let config_file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api/schemathesis.toml");
+    let run = tokio::process::Command::new(schemathesis)
+        .args(["--no-color", "--config-file", config_file, "run", &url])
+        .args(["--checks", "all", "--max-examples", "40", "--seed", "1", "--workers", "1"])
+        .args(["--request-timeout", "30"])
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(Duration::from_secs(300), run)
+        .await
+        .expect("schemathesis finishes within its bound")
+        .expect("schemathesis starts");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "schemathesis found failures:\n{report}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn watching_reloads_on_change_and_keeps_serving_through_a_broken_file() {
+    use errsig::server::{CorpusSource, watch_directories};
+
+    let dir = std::env::temp_dir().join(format!("errsig-it-watch-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("demo")).unwrap();
+    let write = |id: &str, text: String| std::fs::write(dir.join(format!("demo/{id}.toml")), text);
+    write("demo-widget-jammed", signature("demo-widget-jammed", "jammed")).unwrap();
+    let source = CorpusSource { signatures: vec![dir.clone()], overlay: None };
+    let state = AppState::with_reload(
+        Arc::new(source.build().unwrap()),
+        ServerConfig::default(),
+        source,
+        None,
+    );
+    let _watch = watch_directories(&state, Duration::from_millis(200)).unwrap();
+    let wait_for = |want: usize| {
+        let state = state.clone();
+        async move {
+            for _ in 0..100 {
+                if state.engine().signatures().len() == want {
+                    return true;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            false
+        }
+    };
+
+    write("demo-widget-stuck", signature("demo-widget-stuck", "stuck")).unwrap();
+    assert!(wait_for(2).await, "a new file is picked up within 10 s");
+    let good_version = state.engine().corpus_version().to_string();
+
+    write("demo-broken", "id = \"demo-broken\"\n[tags\n".into()).unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(state.engine().corpus_version(), good_version, "a broken file is refused");
+
+    std::fs::remove_file(dir.join("demo/demo-broken.toml")).unwrap();
+    std::fs::remove_file(dir.join("demo/demo-widget-stuck.toml")).unwrap();
+    assert!(wait_for(1).await, "removals are picked up too");
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let embedded = AppState::with_reload(
+        crate::engine(),
+        ServerConfig::default(),
+        CorpusSource::default(),
+        None,
+    );
+    let error = watch_directories(&embedded, Duration::from_millis(200)).unwrap_err();
+    assert!(error.to_string().contains("--signatures"), "{error}");
 }
