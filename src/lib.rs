@@ -42,6 +42,7 @@ mod compile;
 mod corpus;
 mod engine;
 mod error;
+mod evaluation;
 mod matcher;
 mod normalize;
 mod report;
@@ -55,6 +56,9 @@ pub use articles::{ArticleHit, ArticleSearch};
 pub use corpus::Corpus;
 pub use engine::{Engine, EngineBuilder, ExampleFailure, LineMatcher, MatchOptions};
 pub use error::{Error, ErrorKind, Problem, Result};
+pub use evaluation::{
+    CalibrationBin, CaseOutcome, EvalCase, EvalScores, EvalSystem, SignatureCounts, evaluate,
+};
 pub use normalize::{
     Event, EventKind, Evidence, EvidenceKind, HostKind, Normalized, Redaction, Span, normalize,
 };

@@ -61,6 +61,16 @@ pub(crate) enum Command {
     Show(ShowArgs),
     /// List the signatures.
     List(ListArgs),
+    /// Score errsig on labelled sets: top-1/top-3 accuracy, mean reciprocal rank, per-signature
+    /// precision and recall, false positives on negatives and calibration, beside baselines
+    /// (errsig without fuzzy matching, BM25 search alone, exact substring search).
+    ///
+    /// A set is a directory with `cases.toml` (`[[case]] file, expected, source, note`).
+    /// Exit status: 0, or 1 when a floor in --floors is not met, 2 on error.
+    ///
+    /// Example:
+    ///   errsig eval eval/real-client eval/devset --negatives tests/negatives --floors eval/floors.toml
+    Eval(EvalArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     ///
     /// Example:
@@ -104,6 +114,29 @@ pub(crate) struct ServeArgs {
     /// Reload when files under --signatures or --overlay change (after a second of quiet).
     #[arg(long, env = "ERRSIG_WATCH")]
     pub(crate) watch: bool,
+    #[command(flatten)]
+    pub(crate) corpus: CorpusArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EvalArgs {
+    /// Set directories, each with a `cases.toml`.
+    pub(crate) sets: Vec<PathBuf>,
+    /// A directory whose `*.log` files hold no known problem (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) negatives: Vec<PathBuf>,
+    /// Fail (exit 1) when errsig is below the floors in this TOML file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) floors: Option<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// List every case errsig gets wrong.
+    #[arg(long)]
+    pub(crate) misses: bool,
+    /// Score errsig alone, without the baselines.
+    #[arg(long)]
+    pub(crate) no_baselines: bool,
     #[command(flatten)]
     pub(crate) corpus: CorpusArgs,
 }

@@ -8,8 +8,8 @@ use anyhow::{Context, bail};
 use errsig::{Corpus, Engine, Problem};
 
 use super::args::{
-    Cli, Command, CorpusArgs, CorpusCheckArgs, ListArgs, MatchArgs, NormalizeArgs, RunArgs,
-    SearchArgs, ServeArgs, ShowArgs, WatchArgs,
+    Cli, Command, CorpusArgs, CorpusCheckArgs, EvalArgs, ListArgs, MatchArgs, NormalizeArgs,
+    RunArgs, SearchArgs, ServeArgs, ShowArgs, WatchArgs,
 };
 use super::render;
 
@@ -37,6 +37,7 @@ pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Run(args) => run_command(args),
+        Command::Eval(args) => run_eval(args),
     }
 }
 
@@ -345,6 +346,17 @@ fn run_serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         serve(listener, router(state), &config).await.context("the server stopped with an error")
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn run_eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
+    let corpus = load_corpus(&args.corpus)?;
+    let engine = Engine::new(&corpus).context("cannot build the engine")?;
+    let without_fuzzy = if args.no_baselines {
+        None
+    } else {
+        Some(Engine::builder().fuzzy(false).build(&corpus).context("cannot build the engine")?)
+    };
+    super::eval::run(args, &engine, without_fuzzy.as_ref())
 }
 
 fn run_watch(args: WatchArgs) -> anyhow::Result<ExitCode> {

@@ -384,3 +384,54 @@ fn serve_answers_on_loopback_and_stops_on_sigterm() {
     let exit = child.wait().unwrap();
     assert_eq!(exit.code(), Some(0), "graceful shutdown exits 0");
 }
+
+#[test]
+fn eval_scores_a_set_checks_floors_and_refuses_bad_manifests() {
+    let dir = temp_dir("eval");
+    let set = dir.join("tiny");
+    std::fs::create_dir_all(set.join("cases")).unwrap();
+    std::fs::write(set.join("cases/azure.log"), AZURE_404).unwrap();
+    std::fs::write(set.join("cases/calm.log"), "all good, 3 requests served\n").unwrap();
+    std::fs::write(
+        set.join("cases.toml"),
+        "[[case]]\nfile = \"cases/azure.log\"\nexpected = \"azure-404-full-deployment-url-without-azure-prefix\"\nsource = \"written for this test\"\n\n[[case]]\nfile = \"cases/calm.log\"\nsource = \"written for this test\"\n",
+    )
+    .unwrap();
+    let set_arg = set.to_str().unwrap();
+
+    let output = errsig(&["eval", set_arg, "--misses"], b"");
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}{}", text(&output.stderr));
+    let errsig_row =
+        stdout.lines().find(|line| line.starts_with("tiny           errsig ")).unwrap();
+    assert!(errsig_row.contains("100.0%"), "{stdout}");
+    assert!(stdout.contains("bm25-only") && stdout.contains("substring"), "{stdout}");
+
+    // A floor above what the set reaches fails with exit 1 and says which.
+    let floors = dir.join("floors.toml");
+    std::fs::write(&floors, "[sets.tiny]\ntop1 = 1.0\nmax_false_positive_rate = 0.0\n").unwrap();
+    let output = errsig(&["eval", set_arg, "--floors", floors.to_str().unwrap(), "--json"], b"");
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stdout));
+    std::fs::write(&floors, "[sets.nowhere]\ntop1 = 0.5\n").unwrap();
+    let output = errsig(&["eval", set_arg, "--floors", floors.to_str().unwrap()], b"");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stdout).contains("FLOOR: set `nowhere`"), "{}", text(&output.stdout));
+
+    // An expected id the corpus lacks, and a case without a source, are errors (exit 2).
+    std::fs::write(
+        set.join("cases.toml"),
+        "[[case]]\nfile = \"cases/azure.log\"\nexpected = \"no-such-signature\"\nsource = \"x\"\n",
+    )
+    .unwrap();
+    let output = errsig(&["eval", set_arg], b"");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("no signature `no-such-signature`"),
+        "{}",
+        text(&output.stderr)
+    );
+    std::fs::write(set.join("cases.toml"), "[[case]]\nfile = \"cases/azure.log\"\n").unwrap();
+    let output = errsig(&["eval", set_arg], b"");
+    assert_eq!(output.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
