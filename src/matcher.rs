@@ -135,8 +135,8 @@ fn verify(
     let signature = &compiled.signatures[index];
     let text = event.text();
     let mut ranges = Vec::new();
-    for regex in &signature.all {
-        ranges.push(regex.find(text)?.range());
+    for pattern in &signature.all {
+        ranges.push(pattern.regex_for(text).find(text)?.range());
     }
     let mut any_matched = None;
     if !signature.any.is_empty() {
@@ -144,11 +144,11 @@ fn verify(
             .any
             .iter()
             .enumerate()
-            .find_map(|(index, regex)| Some((index, regex.find(text)?)))?;
+            .find_map(|(index, pattern)| Some((index, pattern.regex_for(text).find(text)?)))?;
         any_matched = Some(index);
         ranges.push(found.range());
     }
-    if signature.none.iter().any(|regex| regex.is_match(text)) {
+    if signature.none.iter().any(|pattern| pattern.regex_for(text).is_match(text)) {
         return None;
     }
     let mut url_variables = BTreeMap::new();
@@ -156,8 +156,8 @@ fn verify(
         return None;
     }
     let mut variables = BTreeMap::new();
-    for regex in signature.all.iter().chain(&signature.any) {
-        captures_of(regex, text, &mut variables);
+    for pattern in signature.all.iter().chain(&signature.any) {
+        captures_of(pattern, text, &mut variables);
     }
     let boosts = boosts_held(signature, evidence, &mut url_variables);
     anchors.sort();
@@ -206,7 +206,7 @@ fn fuzzy(compiled: &Compiled, index: usize, event: &Event, evidence: &[Evidence]
     if similarity < MIN_FUZZY_SIMILARITY {
         return None;
     }
-    if signature.none.iter().any(|regex| regex.is_match(text)) {
+    if signature.none.iter().any(|pattern| pattern.regex_for(text).is_match(text)) {
         return None;
     }
     let mut url_variables = BTreeMap::new();
@@ -338,13 +338,13 @@ fn condition_results(
         });
         results.push(("url_host", held));
     }
-    if let Some(regex) = &conditions.url_path {
+    if let Some(pattern) = &conditions.url_path {
         let mut held = false;
         for item in evidence {
             if let EvidenceKind::Url { path, .. } = item.kind() {
-                if let Some(captures) = regex.captures(path) {
+                if let Some(captures) = pattern.regex_for(path).captures(path) {
                     held = true;
-                    for name in regex.capture_names().flatten() {
+                    for name in pattern.names() {
                         if let Some(group) = captures.name(name) {
                             variables
                                 .entry(name.to_string())

@@ -3,7 +3,9 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use aho_corasick::AhoCorasick;
+
+use super::ascii::Dual;
 
 /// What kind of host a URL points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -268,15 +270,47 @@ fn mask_path_ids(path: &str) -> String {
     out
 }
 
-static TEXT_EVIDENCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+/// The pattern behind [`text_evidence`] and the index of each named group.
+struct TextEvidence {
+    regex: Dual,
+    exc: usize,
+    model: usize,
+    provider: usize,
+    /// Literals one of which every match of `regex` contains: a line with none has no evidence.
+    required: AhoCorasick,
+}
+
+static TEXT_EVIDENCE: LazyLock<TextEvidence> = LazyLock::new(|| {
+    let regex = Dual::new(
         r#"(?x)
         \b(?P<exc>(?:[a-z_]+\.)*[A-Z][A-Za-z0-9_]*(?:Error|Exception))\b
       | \b(?:model|model_group|model_name|deployment)["']?\s*[=:]\s*["']?(?P<model>[A-Za-z0-9][\w.:@/\-]{1,120})
       | \bcustom_llm_provider["']?\s*[=:]\s*["']?(?P<provider>[a-z_]+)
     "#,
-    )
-    .expect("the built-in evidence pattern is valid")
+    );
+    let group = |name: &str| {
+        regex
+            .unicode()
+            .capture_names()
+            .position(|found| found == Some(name))
+            .expect("the evidence pattern names this group")
+    };
+    TextEvidence {
+        exc: group("exc"),
+        model: group("model"),
+        provider: group("provider"),
+        // `exc` ends in one of the first two, `model` starts with one of the next two (which cover
+        // `model_group` and `model_name`), `provider` starts with the last.
+        required: AhoCorasick::new([
+            "Error",
+            "Exception",
+            "model",
+            "deployment",
+            "custom_llm_provider",
+        ])
+        .expect("built-in literals build an automaton"),
+        regex,
+    }
 });
 
 /// Provider names as they appear in LiteLLM's `<Provider>Exception` tags and model prefixes.
@@ -342,12 +376,13 @@ fn canonical_provider(name: &str) -> Option<&'static str> {
 
 /// Evidence found in a normalized line: (byte range in the line, kind).
 pub(crate) fn text_evidence(line: &str) -> Vec<(std::ops::Range<usize>, EvidenceKind)> {
-    if !line.contains(['E', 'e', 'm', 'c', 'd']) {
+    let evidence = &*TEXT_EVIDENCE;
+    if !evidence.required.is_match(line) {
         return Vec::new();
     }
     let mut found = Vec::new();
-    for captures in TEXT_EVIDENCE.captures_iter(line) {
-        if let Some(exception) = captures.name("exc") {
+    for captures in evidence.regex.pick(line).captures_iter(line) {
+        if let Some(exception) = captures.get(evidence.exc) {
             let name = exception.as_str();
             found.push((exception.range(), EvidenceKind::Exception(name.to_string())));
             if let Some(tag) = name.strip_suffix("Exception") {
@@ -355,7 +390,7 @@ pub(crate) fn text_evidence(line: &str) -> Vec<(std::ops::Range<usize>, Evidence
                     found.push((exception.range(), EvidenceKind::Provider(provider.to_string())));
                 }
             }
-        } else if let Some(model) = captures.name("model") {
+        } else if let Some(model) = captures.get(evidence.model) {
             let name = model.as_str().trim_end_matches(['.', ',', ':']);
             if name.starts_with('<') {
                 continue;
@@ -367,7 +402,7 @@ pub(crate) fn text_evidence(line: &str) -> Vec<(std::ops::Range<usize>, Evidence
                     found.push((range, EvidenceKind::Provider(provider.to_string())));
                 }
             }
-        } else if let Some(provider) = captures.name("provider") {
+        } else if let Some(provider) = captures.get(evidence.provider) {
             if let Some(canonical) = canonical_provider(provider.as_str()) {
                 found.push((provider.range(), EvidenceKind::Provider(canonical.to_string())));
             }

@@ -7,7 +7,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use super::ascii::Dual;
 
 /// A placeholder kind and the text it puts in the normalized output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +46,20 @@ pub(crate) enum Volatile {
     Status(Range<usize>, u16),
 }
 
-static VOLATILE: LazyLock<Regex> = LazyLock::new(|| {
+/// The combined volatile-value pattern and the index of each named group.
+struct Scanner {
+    regex: Dual,
+    url: usize,
+    email: usize,
+    uuid: usize,
+    ts: usize,
+    ip: usize,
+    rid: usize,
+    path: usize,
+    hex: usize,
+}
+
+static VOLATILE: LazyLock<Scanner> = LazyLock::new(|| {
     let months = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec";
     let pattern = format!(
         r#"(?x)
@@ -67,17 +80,37 @@ static VOLATILE: LazyLock<Regex> = LazyLock::new(|| {
       | (?P<num>\b\d+(?:\.\d+)*)
     "#
     );
-    Regex::new(&pattern).expect("the built-in volatile pattern is valid")
+    let regex = Dual::new(&pattern);
+    let group = |name: &str| {
+        regex
+            .unicode()
+            .capture_names()
+            .position(|found| found == Some(name))
+            .expect("the volatile pattern names this group")
+    };
+    Scanner {
+        url: group("url"),
+        email: group("email"),
+        uuid: group("uuid"),
+        ts: group("ts"),
+        ip: group("ip"),
+        rid: group("rid"),
+        path: group("path"),
+        hex: group("hex"),
+        regex,
+    }
 });
 
-static STATUS_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)(?:status(?:[_\s]?code)?|code|http(?:/\d(?:\.\d)?)?|error|returned|got|with|received|response)[\s"':=(\[]{0,5}$"#)
-        .expect("the built-in status pattern is valid")
+static STATUS_BEFORE: LazyLock<Dual> = LazyLock::new(|| {
+    Dual::new(
+        r#"(?i)(?:status(?:[_\s]?code)?|code|http(?:/\d(?:\.\d)?)?|error|returned|got|with|received|response)[\s"':=(\[]{0,5}$"#,
+    )
 });
 
-static STATUS_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[\s:\-]{0,3}(?:too many requests|unauthori[sz]ed|forbidden|not found|bad request|internal server error|service unavailable|bad gateway|gateway time-?out|payment required|request time-?out|conflict|unprocessable|payload too large|request entity too large|overloaded|client error|server error|method not allowed)")
-        .expect("the built-in status pattern is valid")
+static STATUS_AFTER: LazyLock<Dual> = LazyLock::new(|| {
+    Dual::new(
+        r"(?i)^[\s:\-]{0,3}(?:too many requests|unauthori[sz]ed|forbidden|not found|bad request|internal server error|service unavailable|bad gateway|gateway time-?out|payment required|request time-?out|conflict|unprocessable|payload too large|request entity too large|overloaded|client error|server error|method not allowed)",
+    )
 });
 
 /// Roots that make a slash path a file path rather than an API route.
@@ -110,25 +143,27 @@ const FILE_ROOTS: &[&str] = &[
 pub(crate) fn scan(line: &str) -> Vec<Volatile> {
     let bytes = line.as_bytes();
     let mut found = Vec::new();
-    for captures in VOLATILE.captures_iter(line) {
+    let scanner = &*VOLATILE;
+    let group = |captures: &regex::Captures<'_>, index: usize| captures.get(index).is_some();
+    for captures in scanner.regex.pick(line).captures_iter(line) {
         let whole = captures.get(0).expect("group 0 always exists");
         let range = whole.range();
         let text = whole.as_str();
-        let placeholder = if captures.name("url").is_some() {
+        let placeholder = if group(&captures, scanner.url) {
             let trimmed = text.trim_end_matches(['.', ',', ';', ':', '!', '?']);
             found.push(Volatile::Mask(range.start..range.start + trimmed.len(), Placeholder::Url));
             continue;
-        } else if captures.name("email").is_some() {
+        } else if group(&captures, scanner.email) {
             Placeholder::Email
-        } else if captures.name("uuid").is_some() {
+        } else if group(&captures, scanner.uuid) {
             Placeholder::Uuid
-        } else if captures.name("ts").is_some() {
+        } else if group(&captures, scanner.ts) {
             Placeholder::Timestamp
-        } else if captures.name("ip").is_some() {
+        } else if group(&captures, scanner.ip) {
             Placeholder::Ip
-        } else if captures.name("rid").is_some() {
+        } else if group(&captures, scanner.rid) {
             Placeholder::Id
-        } else if captures.name("path").is_some() {
+        } else if group(&captures, scanner.path) {
             if !is_file_path(text, bytes, range.start) {
                 continue;
             }
@@ -139,7 +174,7 @@ pub(crate) fn scan(line: &str) -> Vec<Volatile> {
                 continue;
             }
             Placeholder::Path
-        } else if captures.name("hex").is_some() {
+        } else if group(&captures, scanner.hex) {
             if !text.bytes().any(|b| b.is_ascii_digit())
                 || !text.bytes().any(|b| b.is_ascii_alphabetic())
             {
@@ -182,14 +217,14 @@ fn number_or_status(line: &str, range: Range<usize>) -> Volatile {
         if let Ok(code) = text.parse::<u16>() {
             let before = &line[floor_boundary(line, range.start.saturating_sub(24))..range.start];
             let after = &line[range.end..ceil_boundary(line, range.end + 40)];
-            let explicit = STATUS_AFTER.is_match(after)
+            let explicit = STATUS_AFTER.pick(after).is_match(after)
                 || before
                     .trim_end_matches(['"', '\'', ':', '=', ' ', '(', '['])
                     .to_ascii_lowercase()
                     .ends_with("code")
                 || before.to_ascii_lowercase().contains("status")
                 || before.to_ascii_lowercase().contains("http");
-            let contextual = STATUS_BEFORE.is_match(before);
+            let contextual = STATUS_BEFORE.pick(before).is_match(before);
             if (100..=599).contains(&code) && explicit || (400..=599).contains(&code) && contextual
             {
                 return Volatile::Status(range, code);
