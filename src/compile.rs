@@ -52,18 +52,57 @@ impl CompiledConditions {
     }
 }
 
-/// A fuzzy template, lowercased, as words.
+/// FNV-1a, for the template-word map: its keys are short words, looked up once per word of each
+/// line compared with templates. The map's contents are fixed at build, so chosen input words
+/// cannot lengthen its probes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// Every template word of the corpus, numbered: templates and the lines compared with them are
+/// sequences of these numbers, so comparing words is comparing integers.
+pub(crate) type WordIds = HashMap<String, u32, std::hash::BuildHasherDefault<Fnv>>;
+
+/// The number standing for a word that is in no template: equal to no template word.
+pub(crate) const OTHER_WORD: u32 = u32::MAX;
+
+/// A fuzzy template, lowercased, as word numbers (see [`WordIds`]).
 #[derive(Debug, Clone)]
 pub(crate) struct Template {
-    pub(crate) words: Vec<String>,
-    /// The distinct words, for the cheap overlap test that runs before any edit distance.
-    pub(crate) vocabulary: std::collections::HashSet<String>,
+    pub(crate) words: Vec<u32>,
+    /// The distinct words, sorted, for the cheap overlap test that runs before any edit distance.
+    pub(crate) vocabulary: Vec<u32>,
 }
 
 impl Template {
-    pub(crate) fn new(text: &str) -> Template {
-        let words = words(&text.to_ascii_lowercase());
-        let vocabulary = words.iter().cloned().collect();
+    pub(crate) fn new(words: &[String], ids: &mut WordIds) -> Template {
+        let words: Vec<u32> = words
+            .iter()
+            .map(|word| {
+                let next = ids.len() as u32;
+                *ids.entry(word.clone()).or_insert(next)
+            })
+            .collect();
+        let mut vocabulary = words.clone();
+        vocabulary.sort_unstable();
+        vocabulary.dedup();
         Template { words, vocabulary }
     }
 }
@@ -155,6 +194,8 @@ pub(crate) struct Compiled {
     pub(crate) automaton: AhoCorasick,
     /// For each automaton pattern: the signatures it belongs to, and why.
     pub(crate) owners: Vec<Vec<(usize, Role)>>,
+    /// The template words.
+    pub(crate) word_ids: WordIds,
 }
 
 /// Compiles `signatures`; returns every problem found when any.
@@ -163,8 +204,9 @@ pub(crate) fn compile(signatures: &[std::sync::Arc<Signature>]) -> Result<Compil
     let ids: BTreeSet<&str> = signatures.iter().map(|signature| signature.id().as_str()).collect();
     let mut compiled = Vec::with_capacity(signatures.len());
     let mut class_costs = ClassCosts::default();
+    let mut word_ids = WordIds::default();
     for signature in signatures {
-        match compile_signature(signature, &ids, &mut class_costs) {
+        match compile_signature(signature, &ids, &mut class_costs, &mut word_ids) {
             Ok(one) => compiled.push(one),
             Err(mut found) => problems.append(&mut found),
         }
@@ -201,13 +243,14 @@ pub(crate) fn compile(signatures: &[std::sync::Arc<Signature>]) -> Result<Compil
         .map_err(|error| {
             vec![Problem::new("<corpus>", format!("cannot build the anchor automaton: {error}"))]
         })?;
-    Ok(Compiled { signatures: compiled, automaton, owners })
+    Ok(Compiled { signatures: compiled, automaton, owners, word_ids })
 }
 
 fn compile_signature(
     signature: &Signature,
     ids: &BTreeSet<&str>,
     class_costs: &mut ClassCosts,
+    word_ids: &mut WordIds,
 ) -> Result<CompiledSignature, Vec<Problem>> {
     let rules = signature.rules();
     let mut problems = Vec::new();
@@ -375,9 +418,11 @@ fn compile_signature(
         // Guards make a signature safer, not more specific: only the first two count.
         + 4 * none.len().min(2)
         + 6 * (all.len() + usize::from(!any.is_empty())).saturating_sub(1);
+    let template_words: Vec<Vec<String>> =
+        rules.templates.iter().map(|template| words(&template.to_ascii_lowercase())).collect();
+    let keywords = template_keywords(&template_words);
     let templates: Vec<Template> =
-        rules.templates.iter().map(|template| Template::new(template)).collect();
-    let keywords = template_keywords(&templates);
+        template_words.iter().map(|words| Template::new(words, word_ids)).collect();
     Ok(CompiledSignature {
         all,
         any,
@@ -831,17 +876,19 @@ fn is_identifier(text: &str) -> bool {
 
 /// Lowercase words of a text, placeholders kept whole.
 pub(crate) fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '<' || c == '>' || c == '_'))
-        .filter(|word| !word.is_empty())
-        .map(str::to_string)
-        .collect()
+    word_slices(text).map(str::to_string).collect()
 }
 
-fn template_keywords(templates: &[Template]) -> Vec<String> {
+/// The words of `text`, as [`words`] splits them.
+pub(crate) fn word_slices(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '<' || c == '>' || c == '_'))
+        .filter(|word| !word.is_empty())
+}
+
+fn template_keywords(templates: &[Vec<String>]) -> Vec<String> {
     let mut keywords = Vec::new();
     for template in templates {
         let mut candidates: Vec<&String> = template
-            .words
             .iter()
             .filter(|word| word.len() >= MIN_KEYWORD_BYTES && !word.starts_with('<'))
             .collect();

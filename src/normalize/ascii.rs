@@ -8,6 +8,7 @@
 //! its lazy DFA never gives up on Unicode word boundaries. Log lines are nearly always ASCII.
 
 use regex::Regex;
+use regex_automata::meta;
 use regex_syntax::hir::{Capture, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look};
 
 /// `hir` with every class restricted to ASCII and every word boundary made ASCII: equivalent to
@@ -78,6 +79,7 @@ impl Dual {
     }
 
     /// The pattern as written, for haystacks that may hold other characters.
+    #[cfg(test)]
     pub(crate) fn unicode(&self) -> &Regex {
         &self.unicode
     }
@@ -86,6 +88,71 @@ impl Dual {
     #[cfg(test)]
     pub(crate) fn ascii(&self) -> &Regex {
         &self.ascii
+    }
+}
+
+/// A built-in pattern that is an alternation, compiled as one regex per branch (leftmost-first
+/// over the branches in order, which matches exactly as the alternation does), as written and
+/// restricted to ASCII. A match says which branch matched by its pattern number, found by the
+/// DFA, with no capture search; a branch's groups keep their names.
+#[derive(Debug)]
+pub(crate) struct Alternatives {
+    unicode: meta::Regex,
+    ascii: meta::Regex,
+}
+
+impl Alternatives {
+    /// Compiles the alternation of `branches`. Panics on an invalid pattern: only built-in
+    /// patterns are compiled this way.
+    pub(crate) fn new(branches: &[&str]) -> Alternatives {
+        let unicode: Vec<Hir> = branches
+            .iter()
+            .map(|branch| {
+                regex_syntax::Parser::new().parse(branch).expect("built-in patterns parse")
+            })
+            .collect();
+        let ascii: Vec<Hir> = unicode.iter().map(restrict_to_ascii).collect();
+        let build = |hirs: &[Hir]| {
+            meta::Builder::new().build_many_from_hir(hirs).expect("built-in patterns compile")
+        };
+        Alternatives { unicode: build(&unicode), ascii: build(&ascii) }
+    }
+
+    /// The regex to run on `haystack`.
+    pub(crate) fn pick(&self, haystack: &str) -> &meta::Regex {
+        if haystack.is_ascii() { &self.ascii } else { &self.unicode }
+    }
+
+    /// The pattern number of the branch holding the group named `name`.
+    pub(crate) fn index(&self, name: &str) -> usize {
+        let info = self.unicode.group_info();
+        (0..self.unicode.pattern_len())
+            .find(|index| {
+                let pattern = regex_automata::PatternID::new(*index).expect("a few patterns");
+                info.to_index(pattern, name).is_some()
+            })
+            .expect("the pattern names this group")
+    }
+
+    /// The span of group `name` in `found`, a match of `regex` (one of [`Alternatives::pick`])
+    /// in `haystack`: the capture search runs on the match alone.
+    pub(crate) fn group(
+        regex: &meta::Regex,
+        haystack: &str,
+        found: &regex_automata::Match,
+        name: &str,
+    ) -> Option<std::ops::Range<usize>> {
+        let input = regex_automata::Input::new(haystack)
+            .span(found.range())
+            .anchored(regex_automata::Anchored::Pattern(found.pattern()));
+        let mut captures = regex.create_captures();
+        regex.search_captures(&input, &mut captures);
+        captures.get_group_by_name(name).map(|span| span.range())
+    }
+
+    #[cfg(test)]
+    pub(crate) fn unicode(&self) -> &meta::Regex {
+        &self.unicode
     }
 }
 
@@ -119,6 +186,36 @@ mod tests {
                 assert_eq!(unicode, ascii, "{pattern} on {haystack:?}");
             }
         }
+    }
+
+    #[test]
+    fn alternatives_match_as_the_alternation_with_groups() {
+        let branches =
+            [r"(?P<word>\b[a-z]+\b)", r"(?P<num>\d+(?:\.\d+)*)", r"(?P<pair>[a-z]+=\d+)"];
+        let alternatives = Alternatives::new(&branches);
+        let alternation = Regex::new(&branches.join("|")).unwrap();
+        for haystack in ["abc 12.5 x=3 é9 ab=cd", "", "1.2.3.4 zz", "ñandú 42"] {
+            let expected: Vec<_> = alternation
+                .captures_iter(haystack)
+                .map(|captures| {
+                    let group = (1..=3).find(|index| captures.get(*index).is_some()).unwrap();
+                    (captures.get(0).unwrap().range(), group - 1)
+                })
+                .collect();
+            for regex in [alternatives.pick(haystack), alternatives.unicode()] {
+                let found: Vec<_> = regex
+                    .find_iter(haystack)
+                    .map(|found| (found.range(), found.pattern().as_usize()))
+                    .collect();
+                assert_eq!(found, expected, "{haystack:?}");
+            }
+        }
+        assert_eq!(alternatives.index("pair"), 2);
+        let haystack = "abc 12.5";
+        let regex = alternatives.pick(haystack);
+        let number = regex.find_iter(haystack).nth(1).unwrap();
+        assert_eq!(Alternatives::group(regex, haystack, &number, "num"), Some(4..8));
+        assert_eq!(Alternatives::group(regex, haystack, &number, "word"), None);
     }
 
     #[test]

@@ -44,7 +44,21 @@ static ESCAPE: LazyLock<Regex> = LazyLock::new(|| {
 /// Edits that delete ANSI escape sequences and carriage returns, and turn other control
 /// characters (NUL included) into spaces.
 pub(crate) fn strip_controls(line: &str) -> Vec<Edit> {
-    if !line.bytes().any(|b| b < 0x20 && b != b'\t' || b == 0x7f || b == 0xc2 || b == 0xef) {
+    // Bytes that can start a match: control characters but tab, DEL, and the lead bytes of
+    // U+00A0 and U+FEFF.
+    const STARTS: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut byte = 0;
+        while byte < 256 {
+            table[byte] = byte < 0x20 && byte != b'\t' as usize
+                || byte == 0x7f
+                || byte == 0xc2
+                || byte == 0xef;
+            byte += 1;
+        }
+        table
+    };
+    if !line.bytes().any(|b| STARTS[usize::from(b)]) {
         return Vec::new();
     }
     ANSI.captures_iter(line)
