@@ -5,6 +5,8 @@ mod corpus;
 mod engine;
 #[cfg(feature = "server")]
 mod http;
+#[cfg(feature = "server")]
+mod malformed;
 mod negatives;
 mod properties;
 mod tidy;
