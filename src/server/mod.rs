@@ -7,6 +7,7 @@ mod error;
 mod metrics;
 mod reload;
 mod routes;
+mod web;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -124,6 +125,8 @@ pub fn router(state: AppState) -> Router {
     if state.reload.as_ref().is_some_and(|reload| reload.has_token()) {
         api = api.route("/admin/reload", post(reload::admin_reload));
     }
+    // The web page: `/`, `/diagnose`, `/assets/*`, and HTML at `/signatures*` for browsers.
+    let api = web::install(api, &state);
     let api = api
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
