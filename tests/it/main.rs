@@ -8,6 +8,8 @@ mod http;
 mod negatives;
 mod properties;
 mod tidy;
+#[cfg(feature = "server")]
+mod web;
 
 use std::sync::{Arc, OnceLock};
 
