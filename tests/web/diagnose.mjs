@@ -6,11 +6,13 @@
 // the right article comes first with its fix, a highlighted span and the redaction note, that the
 // secret in the log is nowhere on the page, and that Copy copies the fix; then the same at phone
 // width (390 px) with Ctrl+Enter. Without JavaScript: opens the article page, searches the index,
-// and diagnoses through the plain form post. Any console error, page error, failed request,
+// and diagnoses through the plain form post. Then axe-core audits the pages against WCAG 2.1 A and
+// AA (labels, names, contrast, ...) in the light and the dark colour scheme. Any console error, page error, failed request,
 // HTTP error or request to another origin fails the run. Screenshots go to ARTIFACT_DIR
 // (default target/web-artifacts). Exits 0 when every check passed, 1 when one failed, 2 on bad
 // usage, 3 when it ran out of time.
 import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,6 +29,7 @@ const executablePath = process.env.ERRSIG_CHROMIUM || '/usr/bin/chromium';
 const LOG = readFileSync(path.join(here, 'azure-404-full-deployment-url.log'), 'utf8');
 const EXPECTED = 'azure-404-full-deployment-url-without-azure-prefix';
 const SECRET = 'sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z';
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const timer = setTimeout(() => {
   console.error('diagnose.mjs: FAILED: no result after 120 s');
@@ -41,7 +44,7 @@ function check(condition, what) {
   if (!condition) throw new Error(`check failed: ${what}`);
 }
 
-async function launch(javaScriptEnabled, viewport) {
+async function launch(javaScriptEnabled, viewport, bypassCSP = false) {
   // A fresh profile per browser: nothing carries over between runs.
   const profile = mkdtempSync(path.join(tmpdir(), 'errsig-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -58,6 +61,7 @@ async function launch(javaScriptEnabled, viewport) {
     ],
     javaScriptEnabled,
     viewport,
+    bypassCSP,
     timeout: 30_000,
   });
   context.setDefaultTimeout(15_000);
@@ -200,6 +204,50 @@ async function main() {
       await p.getByRole('button', { name: 'Diagnose' }).click();
       await p.waitForURL(`${base}/diagnose#results`);
       await checkResults(p, 'nojs');
+    } finally {
+      await browser.close();
+    }
+  }
+
+  // 4. Accessibility: axe-core on every kind of page, in both colour schemes. Injecting axe needs
+  // the CSP bypassed, so this browser does not take part in the CSP checks above.
+  {
+    const browser = await launch(true, { width: 1280, height: 900 }, true);
+    try {
+      const p = await page(browser.context, 'a11y');
+      const audits = [
+        ['results', async () => {
+          await p.goto(`${base}/`);
+          await p.getByLabel('Log text').fill(LOG);
+          await p.getByRole('button', { name: 'Diagnose' }).click();
+          await p.locator('#results h2').waitFor();
+          // Closed parts are audited too.
+          await p.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+        }],
+        ['no match', async () => {
+          await p.goto(`${base}/`);
+          await p.getByLabel('Log text').fill('Exception: Resource not found');
+          await p.getByRole('button', { name: 'Diagnose' }).click();
+          await p.locator('#results h2').waitFor();
+        }],
+        ['index', () => p.goto(`${base}/signatures`)],
+        ['search', () => p.goto(`${base}/signatures?q=rate+limit&tool=litellm`)],
+        ['article', () => p.goto(`${base}/signatures/${EXPECTED}`)],
+      ];
+      for (const scheme of ['light', 'dark']) {
+        await p.emulateMedia({ colorScheme: scheme });
+        for (const [name, open] of audits) {
+          await open();
+          await p.addScriptTag({ path: AXE });
+          const violations = await p.evaluate(async () => {
+            const result = await window.axe.run(document, {
+              runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+            });
+            return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
+          });
+          check(violations.length === 0, `a11y: the ${name} page (${scheme}) has no WCAG A/AA violations:\n  ${violations.join('\n  ')}`);
+        }
+      }
     } finally {
       await browser.close();
     }
