@@ -9,6 +9,7 @@ mod metrics;
 mod openapi;
 mod reload;
 mod routes;
+mod web;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -135,6 +136,8 @@ pub fn router(state: AppState) -> Router {
     if state.reload.as_ref().is_some_and(|reload| reload.has_token()) {
         api = api.route("/admin/reload", post(reload::admin_reload));
     }
+    // The web page: `/`, `/diagnose`, `/assets/*`, and HTML at `/signatures*` for browsers.
+    let api = web::install(api, &state);
     let api = api
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)

@@ -10,6 +10,8 @@ mod malformed;
 mod negatives;
 mod properties;
 mod tidy;
+#[cfg(feature = "server")]
+mod web;
 
 use std::sync::{Arc, OnceLock};
 
