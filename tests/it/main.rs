@@ -7,6 +7,7 @@ mod engine;
 mod http;
 mod negatives;
 mod properties;
+mod secrets;
 mod tidy;
 
 use std::sync::{Arc, OnceLock};
