@@ -9,6 +9,7 @@ mod http;
 mod malformed;
 mod negatives;
 mod properties;
+mod secrets;
 mod tidy;
 #[cfg(feature = "server")]
 mod web;
