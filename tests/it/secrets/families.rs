@@ -187,8 +187,13 @@ fn pem(rng: &mut Rng, id: usize) -> Made {
             70,
         ),
     ]);
-    let (random, canary) = body(rng, BASE64, random, id);
-    let encoded = format!("{lead}{random}");
+    let canary = canary(BASE64, id);
+    let mut encoded = format!("{lead}{}", rng.chars(BASE64, random));
+    // The canary sits inside one wrapped line after the fixed lead, so wrapping never splits it.
+    let first_line = lead.len().div_ceil(width);
+    let last_line = encoded.len() / width - 1;
+    let at = rng.range(first_line, last_line) * width + rng.range(0, width - canary.len());
+    encoded.replace_range(at..at + canary.len(), &canary);
     let lines: Vec<&str> = encoded
         .as_bytes()
         .chunks(width)

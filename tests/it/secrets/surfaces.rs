@@ -255,10 +255,14 @@ mod http {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let app = router(AppState::new(crate::engine(), ServerConfig::default()));
-        let server = tokio::spawn(errsig::server::serve_until(listener, app, async {
-            let _ = stopped.await;
-        }));
+        let config = ServerConfig::default();
+        let app = router(AppState::new(crate::engine(), config.clone()));
+        let server = tokio::spawn(async move {
+            errsig::server::serve_until(listener, app, &config, async {
+                let _ = stopped.await;
+            })
+            .await
+        });
         let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
         let request = format!(
             "POST /match HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{log}",
