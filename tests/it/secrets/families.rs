@@ -187,8 +187,12 @@ fn pem(rng: &mut Rng, id: usize) -> Made {
             70,
         ),
     ]);
-    let (random, canary) = body(rng, BASE64, random, id);
-    let encoded = format!("{lead}{random}");
+    // The canary goes inside one line of the wrapped body, so it stays greppable.
+    let mut encoded = format!("{lead}{}", rng.chars(BASE64, random));
+    let canary = canary(BASE64, id);
+    let line = rng.range(lead.len().div_ceil(width), encoded.len() / width - 1);
+    let at = line * width + rng.range(0, width - canary.len());
+    encoded.replace_range(at..at + canary.len(), &canary);
     let lines: Vec<&str> = encoded
         .as_bytes()
         .chunks(width)
