@@ -187,12 +187,11 @@ fn pem(rng: &mut Rng, id: usize) -> Made {
             70,
         ),
     ]);
-    let canary = canary(BASE64, id);
+    // The canary goes inside one line of the wrapped body, so it stays greppable.
     let mut encoded = format!("{lead}{}", rng.chars(BASE64, random));
-    // The canary sits inside one wrapped line after the fixed lead, so wrapping never splits it.
-    let first_line = lead.len().div_ceil(width);
-    let last_line = encoded.len() / width - 1;
-    let at = rng.range(first_line, last_line) * width + rng.range(0, width - canary.len());
+    let canary = canary(BASE64, id);
+    let line = rng.range(lead.len().div_ceil(width), encoded.len() / width - 1);
+    let at = line * width + rng.range(0, width - canary.len());
     encoded.replace_range(at..at + canary.len(), &canary);
     let lines: Vec<&str> = encoded
         .as_bytes()
