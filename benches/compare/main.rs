@@ -53,6 +53,19 @@ enum Command {
     CheckCli(CheckCliArgs),
     /// Render recorded runs as Markdown (stdout, and appended to --out).
     Report(report::ReportArgs),
+    /// Split a log into files of at most --mib MiB at record starts (input for the CLI, whose
+    /// inputs above 8 MiB are cut to their head and tail).
+    Split(SplitArgs),
+}
+
+#[derive(Debug, Args)]
+struct SplitArgs {
+    #[arg(long)]
+    log: PathBuf,
+    #[arg(long)]
+    out: PathBuf,
+    #[arg(long, default_value_t = 8)]
+    mib: usize,
 }
 
 #[derive(Debug, Args)]
@@ -95,7 +108,20 @@ fn main() -> anyhow::Result<()> {
         Command::Peer(args) => run_peer(&args),
         Command::CheckCli(args) => check_cli(&args),
         Command::Report(args) => report::run(&args),
+        Command::Split(args) => split(&args),
     }
+}
+
+fn split(args: &SplitArgs) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&args.out)?;
+    let mut chunks = Chunks::open(&args.log, args.mib << 20)?;
+    let mut buf = Vec::new();
+    let mut index = 0;
+    while chunks.next_chunk(&mut buf)? {
+        std::fs::write(args.out.join(format!("part-{index:04}")), &buf)?;
+        index += 1;
+    }
+    Ok(())
 }
 
 /// Reads a log in chunks of about `size` bytes, each ending at a line that starts a new record

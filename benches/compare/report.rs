@@ -61,10 +61,6 @@ struct Row {
 }
 
 impl Row {
-    fn mb_per_s(&self) -> f64 {
-        self.bytes as f64 / 1e6 / self.seconds.max(1e-9)
-    }
-
     /// Bytes per CPU second: the whole process's user + system time for external tools, the
     /// matching loop's thread for in-process peers.
     fn mb_per_cpu_s(&self) -> f64 {
@@ -231,6 +227,11 @@ fn machine() -> String {
     format!("{model}, nproc {cores}, {memory} RAM")
 }
 
+/// A rate, or `-` when its time was below what `/usr/bin/time` resolves (10 ms).
+fn rate(amount: f64, seconds: f64, fmt: fn(f64) -> String) -> String {
+    if amount <= 0.0 || seconds < 0.01 { "-".into() } else { fmt(amount / seconds) }
+}
+
 fn fmt_rate(value: f64) -> String {
     if value >= 100.0 {
         format!("{value:.0}")
@@ -295,7 +296,6 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
         );
         for row in &mine {
-            let throughput = row.bytes > 0 || row.lines > 0;
             let _ = writeln!(
                 md,
                 "| {}{} | {:.2} | {:.2} | {} | {} | {} | {} | {:.2} | {:.2} | {:.0} | {}: {} |",
@@ -303,9 +303,9 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
                 if row.extrapolated { " (extrapolated)" } else { "" },
                 row.seconds,
                 row.measured_cpu,
-                if row.bytes > 0 { fmt_rate(row.mb_per_s()) } else { "-".into() },
-                if row.bytes > 0 { fmt_rate(row.mb_per_cpu_s()) } else { "-".into() },
-                if throughput { fmt_lines(row.lines_per_cpu_s()) } else { "-".into() },
+                rate(row.bytes as f64 / 1e6, row.seconds, fmt_rate),
+                rate(row.bytes as f64 / 1e6, row.measured_cpu, fmt_rate),
+                rate(row.lines as f64, row.measured_cpu, fmt_lines),
                 row.build_cpu.map_or("-".into(), |b| format!("{b:.3}")),
                 row.wall,
                 row.cpu,
@@ -326,6 +326,12 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
     let _ = writeln!(md, "```\n");
 
     print!("{md}");
+    let failed: Vec<String> = rows
+        .iter()
+        .filter(|r| r.check != "ok")
+        .map(|r| format!("[{}] {}: {}: {}", r.corpus, r.name, r.check, r.detail))
+        .collect();
+    std::fs::write(args.results.join("failed.txt"), failed.join("\n"))?;
     if let Some(out) = &args.out {
         let mut text = read(out);
         if text.is_empty() {
@@ -360,6 +366,13 @@ fn ratios(md: &mut String, rows: &[&Row]) {
     }
     if let Some(cli) = find(rows, "errsig CLI") {
         for peer in rows.iter().filter(|r| r.kind.starts_with("count")) {
+            if peer.cpu < 0.01 || cli.cpu < 0.01 {
+                lines.push(format!(
+                    "errsig CLI vs {}: below the 10 ms resolution of the timer",
+                    peer.name
+                ));
+                continue;
+            }
             lines.push(format!(
                 "errsig CLI vs {}: {:.3}x end to end in CPU time ({:.3}x in wall time)",
                 peer.name,
@@ -400,7 +413,8 @@ fn targets(md: &mut String, rows: &[Row]) {
         Some(get(corpus, peer)?.measured_cpu / get(corpus, "errsig lib")?.measured_cpu.max(1e-9))
     };
     let e2e = |corpus: &str, peer: &str| -> Option<f64> {
-        Some(get(corpus, peer)?.cpu / get(corpus, "errsig CLI")?.cpu.max(1e-9))
+        let (peer, cli) = (get(corpus, peer)?, get(corpus, "errsig CLI")?);
+        (peer.cpu >= 0.01 && cli.cpu >= 0.01).then(|| peer.cpu / cli.cpu)
     };
     for (corpus, naive, set, rg) in
         [("synth-1k", 100.0, 5.0, 1.0), ("synth-10k", 1000.0, 20.0, 2.0)]

@@ -143,7 +143,8 @@ fn write_corpus(args: &CorpusArgs) -> anyhow::Result<()> {
         if synth::group(args.seed, i).1 > 1 {
             shared += 1;
         }
-        writeln!(patterns, "{}", signature.pattern)?;
+        // `rg -f` joins its patterns into one alternation, where two groups of one name clash.
+        writeln!(patterns, "{}", unname_groups(&signature.pattern))?;
     }
     patterns.flush()?;
     let mut list = anchors.join("\n");
@@ -158,6 +159,20 @@ fn write_corpus(args: &CorpusArgs) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// `(?P<name>` and `(?<name>` become `(?:`.
+fn unname_groups(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(at) = rest.find("(?P<").or_else(|| rest.find("(?<")) {
+        let Some(close) = rest[at..].find('>') else { break };
+        out.push_str(&rest[..at]);
+        out.push_str("(?:");
+        rest = &rest[at + close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A planted message: the signature it belongs to and its text.
