@@ -462,7 +462,8 @@ impl Filler {
             Var::Method => self.pick(METHODS, out),
             Var::Status => self.pick(STATUSES, out),
             Var::Path => {
-                let path = Template::parse(*self.rng.pick(PATHS));
+                let picked: &&str = self.rng.pick(PATHS);
+                let path = Template::parse(picked);
                 self.fill(&path, msg, out);
             }
             Var::Ua => self.pick(AGENTS, out),
