@@ -3,6 +3,7 @@
 mod cli;
 mod corpus;
 mod engine;
+mod evaluation;
 #[cfg(feature = "server")]
 mod http;
 #[cfg(feature = "server")]
