@@ -502,25 +502,26 @@ fn targets(md: &mut String, rows: &[Row]) {
         50.0,
         "x",
     ));
-    let mut upper = Vec::new();
-    upper.push((
-        "synth-10k: build <= 0.15 s (CPU)".to_string(),
-        get("synth-10k", "errsig build").and_then(|r| r.build_cpu),
-        0.15,
-        " s",
-    ));
-    upper.push((
-        "synth-100k: build <= 2 s (CPU)".to_string(),
-        get("synth-100k", "errsig build").and_then(|r| r.build_cpu),
-        2.0,
-        " s",
-    ));
-    upper.push((
-        "synth-100k: peak RSS of the build <= 1024 MiB".to_string(),
-        big_build.map(|r| r.rss_kib as f64 / 1024.0),
-        1024.0,
-        " MiB",
-    ));
+    let upper = vec![
+        (
+            "synth-10k: build <= 0.15 s (CPU)".to_string(),
+            get("synth-10k", "errsig build").and_then(|r| r.build_cpu),
+            0.15,
+            " s",
+        ),
+        (
+            "synth-100k: build <= 2 s (CPU)".to_string(),
+            get("synth-100k", "errsig build").and_then(|r| r.build_cpu),
+            2.0,
+            " s",
+        ),
+        (
+            "synth-100k: peak RSS of the build <= 1024 MiB".to_string(),
+            big_build.map(|r| r.rss_kib as f64 / 1024.0),
+            1024.0,
+            " MiB",
+        ),
+    ];
     let _ = writeln!(md, "### Targets of issue #10\n");
     let _ = writeln!(md, "| target | measured | met |");
     let _ = writeln!(md, "| --- | ---: | --- |");
