@@ -60,12 +60,13 @@ fi
 SIG_COUNT=$(find "$SIGS" -name '*.toml' | wc -l)
 
 # Bodies: the lines before the first planted match (and the match itself), about SIZE bytes.
+# (awk reads to the end rather than exit early: under pipefail an early exit fails the pipe.)
 WORK=$(mktemp -d)
 body() { # body SIZE FILE
   local size=$1 file=$2 line
   # The first planted match far enough into the log that there are lines before it.
-  line=$(grep '"kind":"match"' "$LOG/truth.jsonl" | sed 's/.*"line":\([0-9]*\).*/\1/' | awk -v need=$((size / 50 + 2)) '$1 > need { print; exit }')
-  head -n "$line" "$LOG/log.txt" | tac | awk -v size="$size" '{ total += length($0) + 1; print; if (total >= size) exit }' | tac >"$file"
+  line=$(grep '"kind":"match"' "$LOG/truth.jsonl" | sed 's/.*"line":\([0-9]*\).*/\1/' | awk -v need=$((size / 50 + 2)) '!found && $1 > need { print; found = 1 }')
+  head -n "$line" "$LOG/log.txt" | tac | awk -v size="$size" 'total < size { total += length($0) + 1; print }' | tac >"$file"
 }
 body 200 "$WORK/200B"
 body 2048 "$WORK/2KB"
@@ -115,7 +116,7 @@ SECTION=$WORK/section.md
 {
   echo "## HTTP load ($MODE), $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD)"
   echo
-  echo "\`errsig serve\` (default settings: --max-concurrency 64) with $SIG_COUNT synthetic signatures, on 127.0.0.1; oha $("$OHA" --version | awk '{print $2}') on the same machine ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $CONNECTIONS connections, keep-alive, POST /match with a text/plain body holding one matching line. Saturation runs $((SECS / 2 > 2 ? SECS / 2 : 2)) s; each constant rate runs $SECS s with latency correction. Latencies in ms. *cut at deadline* are requests in flight when a run's time was up."
+  echo "\`errsig serve\` (default settings: --max-concurrency 64) with $SIG_COUNT synthetic signatures, on 127.0.0.1; oha $("$OHA" --version | awk '{print $2}') on the same machine ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $CONNECTIONS connections, keep-alive, POST /match with a text/plain body: an excerpt of the synthetic log ending with a planted matching line (the 64 KB one holds several). Saturation runs $((SECS / 2 > 2 ? SECS / 2 : 2)) s; each constant rate runs $SECS s with latency correction. Latencies in ms. *cut at deadline* are requests in flight when a run's time was up."
   echo
   echo "| body, load | req/s | p50 | p99 | p99.9 | 2xx | non-2xx | errors | cut at deadline |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"

@@ -462,8 +462,8 @@ impl Filler {
             Var::Method => self.pick(METHODS, out),
             Var::Status => self.pick(STATUSES, out),
             Var::Path => {
-                let picked: &&str = self.rng.pick(PATHS);
-                let path = Template::parse(picked);
+                let choice: &&str = self.rng.pick(PATHS);
+                let path = Template::parse(choice);
                 self.fill(&path, msg, out);
             }
             Var::Ua => self.pick(AGENTS, out),
