@@ -244,3 +244,52 @@ fn secret_free_logs_are_left_alone() {
     assert!(rate <= 0.005, "over the 0.5 % target");
     assert!(changed.len() <= FALSE_REDACTION_CEILING, "more lines redacted than measured");
 }
+
+/// False redactions on a log given by `$ERRSIG_SECRET_FREE_LOG` (a large secret-free log, for
+/// instance loggen's with no planted records), read 20,000 lines at a time:
+/// `cargo test --release --test it secrets::library::false_redactions_on_a_given_log -- --ignored --nocapture`.
+#[test]
+#[ignore = "needs a log file; prints the rate"]
+fn false_redactions_on_a_given_log() {
+    use std::io::BufRead;
+
+    let path = std::env::var_os("ERRSIG_SECRET_FREE_LOG")
+        .expect("set ERRSIG_SECRET_FREE_LOG to a log with no secret in it");
+    let reader = std::io::BufReader::new(std::fs::File::open(&path).unwrap());
+    let (mut lines, mut changed) = (0usize, 0usize);
+    let mut by_family: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut examples = Vec::new();
+    let mut chunk = String::new();
+    let mut check = |chunk: &str| {
+        let normalized = errsig::normalize(chunk);
+        lines += normalized.line_count();
+        let mut flagged: Vec<usize> = Vec::new();
+        for redaction in normalized.redactions() {
+            *by_family.entry(redaction.family()).or_default() += 1;
+            if flagged.last() != Some(&redaction.line()) {
+                flagged.push(redaction.line());
+            }
+        }
+        changed += flagged.len();
+        for line in flagged {
+            if examples.len() < 20 {
+                examples.push(normalized.display_line(line).unwrap_or_default().to_string());
+            }
+        }
+    };
+    for (index, line) in reader.lines().enumerate() {
+        chunk.push_str(&line.unwrap());
+        chunk.push('\n');
+        if index % 20_000 == 19_999 {
+            check(&chunk);
+            chunk.clear();
+        }
+    }
+    check(&chunk);
+    eprintln!(
+        "{}: {changed} of {lines} lines changed by redaction ({:.4} %); by family {by_family:?}\n{}",
+        path.to_string_lossy(),
+        100.0 * changed as f64 / lines as f64,
+        examples.join("\n")
+    );
+}
