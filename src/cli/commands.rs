@@ -267,7 +267,15 @@ fn run_search(args: SearchArgs) -> anyhow::Result<ExitCode> {
 fn run_show(args: ShowArgs) -> anyhow::Result<ExitCode> {
     let engine = Engine::new(&load_corpus(&args.corpus)?)?;
     let Some(signature) = engine.signature(&args.id) else {
-        bail!("no signature has the id `{}`; `errsig list` shows them all", args.id);
+        // The id is repeated only when it has the shape of one: anything else may be a key
+        // pasted in the wrong place, and errsig never prints a secret back.
+        let looks_like_an_id = args.id.len() <= 100
+            && args.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && errsig::normalize(&args.id).redactions().is_empty();
+        if looks_like_an_id {
+            bail!("no signature has the id `{}`; `errsig list` shows them all", args.id);
+        }
+        bail!("no signature has that id; `errsig list` shows them all");
     };
     render::article(&mut std::io::stdout().lock(), signature)?;
     Ok(ExitCode::SUCCESS)

@@ -14,6 +14,8 @@ struct Rule {
     regex: &'static str,
     /// Values that are never secrets even though the context says so (config references).
     check_value: bool,
+    /// A bare run of hex digits: a content digest (`sha256:...`) is not a secret.
+    hex_only: bool,
 }
 
 const RULES: &[Rule] = &[
@@ -27,20 +29,34 @@ const RULES: &[Rule] = &[
     rule("langfuse-key", r"\b[sp]k-lf-[A-Za-z0-9_\-]{8,}"),
     rule("openai-project-key", r"\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-*.]{4,}"),
     // OpenAI user keys, LiteLLM virtual and master keys (`sk-1234` is a real master key shape).
-    rule("openai-or-litellm-key", r"\bsk-[A-Za-z0-9][A-Za-z0-9_\-*.]{3,}"),
+    rule("openai-or-litellm-key", r"\bsk-[A-Za-z0-9_\-][A-Za-z0-9_\-*.]{3,}"),
+    rule("stripe-webhook-secret", r"\bwhsec_[A-Za-z0-9+/=]{24,}"),
     rule("stripe-key", r"\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{10,}"),
     rule("aws-access-key-id", r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b"),
     ctx(
         "aws-secret-key",
         r#"(?i)aws_?secret_?(?:access_?)?key[\\"'\s]*[:=][\\"'\s]*([A-Za-z0-9/+=]{20,})"#,
     ),
+    // AWS STS session tokens start with the base64 of their fixed header.
+    rule("aws-session-token", r"\b(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)[A-Za-z0-9+/]{40,}={0,2}"),
+    // Bedrock long-term API keys: `ABSK` + base64("BedrockAPIKey-...").
+    rule("aws-bedrock-api-key", r"\bABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{40,}={0,2}"),
+    rule("aws-bedrock-api-key", r"\bbedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/%=&]*"),
     rule("google-api-key", r"\bAIza[0-9A-Za-z_\-]{30,}"),
+    rule("google-oauth-client-secret", r"\bGOCSPX-[A-Za-z0-9_\-]{20,}"),
     rule("google-oauth-token", r"\bya29\.[0-9A-Za-z_\-.]{20,}"),
     rule("github-token", r"\bgh[pousr]_[A-Za-z0-9]{20,}"),
     rule("github-pat", r"\bgithub_pat_[A-Za-z0-9_]{20,}"),
-    rule("gitlab-token", r"\bgl(?:pat|dt|ptt|rt)-[A-Za-z0-9_\-]{16,}"),
+    rule(
+        "gitlab-token",
+        r"\b(?:gl(?:pat|dt|ptt|rt|ft|soat|cbt|imt|agent|oas|rrt)-[A-Za-z0-9_\-.]{16,}|GR1348941[A-Za-z0-9_\-]{20,})",
+    ),
     rule("slack-token", r"\bxox[abposre]-[A-Za-z0-9\-]{10,}"),
-    rule("slack-webhook", r"hooks\.slack\.com/services/[A-Za-z0-9/_\-]{16,}"),
+    rule("slack-app-token", r"\bxapp-[0-9]-[A-Za-z0-9]+-[0-9]+-[A-Za-z0-9]+"),
+    rule(
+        "slack-webhook",
+        r"hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_\-]{16,}",
+    ),
     rule("huggingface-token", r"\bhf_[A-Za-z0-9]{20,}"),
     rule("groq-key", r"\bgsk_[A-Za-z0-9]{20,}"),
     rule("xai-key", r"\bxai-[A-Za-z0-9]{20,}"),
@@ -52,14 +68,31 @@ const RULES: &[Rule] = &[
     rule("databricks-token", r"\bdapi[0-9a-f]{32}\b"),
     rule("twilio-key", r"\bSK[0-9a-fA-F]{32}\b"),
     rule("telegram-bot-token", r"\b[0-9]{8,10}:AA[A-Za-z0-9_\-]{30,}"),
+    rule(
+        "discord-bot-token",
+        r"\b[MNO][A-Za-z0-9_\-]{23,25}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,38}",
+    ),
+    rule("docker-hub-token", r"\bdckr_pat_[A-Za-z0-9_\-]{20,}"),
+    // Azure AI services (Cognitive Services, Azure OpenAI) 84-character keys carry `JQQJ9`.
+    rule("azure-ai-key", r"\b[A-Za-z0-9]{52}JQQJ9[A-Za-z0-9]{27}\b"),
+    // Entra ID (Azure AD) client secrets: three characters, a digit, `Q~`, then 31 to 34.
+    rule(
+        "azure-client-secret",
+        r"(?:^|[^A-Za-z0-9_~.\-])([A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34})",
+    ),
     rule("jwt", r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*"),
-    ctx("bearer-token", r"(?i)\bbearer\s+([A-Za-z0-9._~+/=\-]{8,})"),
+    ctx("bearer-token", r#"(?i)\bbearer\s+([^\s"'\\<>,;]{8,})"#),
     ctx("basic-auth", r"(?i)\bbasic\s+([A-Za-z0-9+/]{8,}={0,2})"),
     ctx("cookie", r"(?i)\b(?:set-)?cookie:\s*([^\r\n]{4,})"),
-    ctx("url-password", r"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,15}://[^\s/:@<>]{0,64}:([^\s/@<>]{1,128})@"),
+    // Session cookies by their well-known names, wherever the header itself is not shown.
+    ctx(
+        "session-cookie",
+        r#"(?i)(?:\b|__)(?:session|sessionid|session_id|session-token|connect\.sid|_oauth2_proxy|_gitlab_session|laravel_session|jsessionid|phpsessid)=([^;\s"'\\<>,&]{16,})"#,
+    ),
+    ctx("url-password", r"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,15}://[^\s/:@<>]{0,64}:([^\s/@<>]+)@"),
     ctx(
         "query-credential",
-        r"(?i)[?&](?:key|api[_\-]?key|token|access_token|auth|sig|signature|client_secret|password|secret|code)=([^&\s\x22'#<>]{4,})",
+        r"(?i)[?&](?:[a-z0-9_\-]*(?:key|token|secret|password|passwd|pwd|signature|credential)|auth|sig|code|sas|dsn|session|webhook|connection_?string)=([^&\s\x22'#<>]{4,})",
     ),
     ctx(
         "connection-string-secret",
@@ -67,24 +100,56 @@ const RULES: &[Rule] = &[
     ),
     ctx(
         "credential-field",
-        r#"(?i)\b(?:x-api-key|api-key|x-goog-api-key|ocp-apim-subscription-key|x-litellm-api-key|api_key|apikey|api_token|access_token|auth_token|refresh_token|id_token|client_secret|secret_key|secret_access_key|private_key_id|private_key|master_key|salt_key|password|passwd|secret|azure_ad_token|aws_session_token)[\\"'\s]*[:=][\\"'\s]*([^\s\\"',;}<>)\]]{4,})"#,
+        r#"(?i)\b(?:x[-_](?:goog[-_]|litellm[-_])?api[-_]key|api[-_]?key|ocp-apim-subscription-key|api_token|access_token|auth_token|refresh_token|id_token|private_token|client_secret|secret_key|secret_access_key|private_key_id|private_key|master_key|salt_key|password|passwd|secret|azure_ad_token|aws_session_token|webhook_secret)[\\"'\s]*[:=][\\"'\s]*([^\s\\"',;}<>)\]]{4,})"#,
     ),
     ctx(
         "env-credential",
-        r#"\b[A-Z][A-Z0-9_]*(?:API_KEY|_KEY|SECRET|TOKEN|PASSWORD|PASSWD)[\\"'\s]*[=:][\\"'\s]*([^\s\\"'<>]{4,})"#,
+        r#"\b[A-Z][A-Z0-9_]*(?:API_KEY|_KEY|SECRET|TOKEN|PASSWORD|PASSWD)(?:_[A-Z][A-Z0-9]*)?[\\"'\s]*[=:][\\"'\s]*([^\s\\"'<>]{4,})"#,
     ),
     // 64 hex digits: LiteLLM stores virtual keys as their SHA-256 and echoes it in errors.
-    rule("key-hash", r"\b[0-9a-fA-F]{64}\b"),
+    hex("key-hash", r"\b[0-9a-fA-F]{64}\b"),
     // 32 hex digits is the shape of an Azure OpenAI key; treat a bare one as a secret.
-    rule("hex-credential", r"\b[0-9a-fA-F]{32}\b"),
+    hex("hex-credential", r"\b[0-9a-fA-F]{32}\b"),
 ];
 
 const fn rule(family: &'static str, regex: &'static str) -> Rule {
-    Rule { family, regex, check_value: false }
+    Rule { family, regex, check_value: false, hex_only: false }
 }
 
 const fn ctx(family: &'static str, regex: &'static str) -> Rule {
-    Rule { family, regex, check_value: true }
+    Rule { family, regex, check_value: true, hex_only: false }
+}
+
+const fn hex(family: &'static str, regex: &'static str) -> Rule {
+    Rule { family, regex, check_value: false, hex_only: true }
+}
+
+/// Whether the text just before a run of hex digits names it as something public: a content
+/// digest (`sha256:...`) or a request or trace id (`"request_id":"..."`).
+fn names_a_public_hex(before: &str) -> bool {
+    let tail = &before.as_bytes()[before.len().saturating_sub(24)..];
+    let tail = String::from_utf8_lossy(tail).to_ascii_lowercase();
+    if ["sha256:", "sha256=", "sha512:", "sha512=", "sha1:", "sha1=", "md5:", "md5="]
+        .iter()
+        .any(|prefix| tail.ends_with(prefix))
+    {
+        return true;
+    }
+    // The last key before the value: `request_id":"`, `x-request-id: `, `trace_id=`.
+    let key = tail.trim_end_matches(['"', '\'', ':', '=', ' ', '\\']);
+    [
+        "request_id",
+        "request-id",
+        "requestid",
+        "trace_id",
+        "trace-id",
+        "traceid",
+        "span_id",
+        "correlation_id",
+        "correlation-id",
+    ]
+    .iter()
+    .any(|name| key.ends_with(name))
 }
 
 struct Compiled {
@@ -126,6 +191,9 @@ pub(crate) fn find_secrets(line: &str) -> Vec<SecretHit> {
         for captures in compiled.regexes[rule_index].captures_iter(line) {
             let value = captures.get(1).or_else(|| captures.get(0)).expect("group 0 always exists");
             if rule.check_value && !looks_like_secret_value(value.as_str()) {
+                continue;
+            }
+            if rule.hex_only && names_a_public_hex(&line[..value.start()]) {
                 continue;
             }
             // Sentence punctuation after a key is not part of it.
@@ -184,6 +252,17 @@ fn detection_view(line: &str) -> std::borrow::Cow<'_, str> {
     )
 }
 
+/// `name.name...` in lower case, optionally followed by `(` or `[`: code, not a value.
+fn is_code_reference(value: &str) -> bool {
+    let path = value.strip_suffix(['(', '[']).unwrap_or(value);
+    let mut parts = path.split('.');
+    let is_identifier = |part: &str| {
+        part.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+            && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    };
+    path.contains('.') && parts.all(is_identifier)
+}
+
 /// Values that a context rule must leave alone: references and placeholders, not secrets.
 fn looks_like_secret_value(value: &str) -> bool {
     let lower = value.to_ascii_lowercase();
@@ -208,8 +287,32 @@ fn looks_like_secret_value(value: &str) -> bool {
         "settings.",
         "config.",
         "process.env",
+        "http://",
+        "https://",
     ];
     if NOT_SECRETS.iter().any(|prefix| lower.starts_with(prefix)) {
+        return false;
+    }
+    // `$NAME` and `%NAME%` name a variable that holds the secret.
+    let bytes = value.as_bytes();
+    let is_variable_name = |name: &[u8]| {
+        !name.is_empty()
+            && name.iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
+    };
+    if (bytes[0] == b'$' && is_variable_name(&bytes[1..]))
+        || (bytes.len() > 2
+            && bytes[0] == b'%'
+            && bytes[bytes.len() - 1] == b'%'
+            && is_variable_name(&bytes[1..bytes.len() - 1]))
+    {
+        return false;
+    }
+    // A dotted name in code (`os.environ[`, `self.get_token(`, `cfg.api_key`) is a reference.
+    if is_code_reference(value) {
+        return false;
+    }
+    // A short number after `TOKEN_LIMIT=` is a setting, not a key.
+    if value.len() < 6 && value.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
     // A word such as `required` or `missing` after `api_key:` is prose, not a key.
@@ -264,6 +367,23 @@ mod tests {
         assert_eq!(
             families(r#"{\"api_key\": \"abcd1234efgh\"}"#),
             vec![("abcd1234efgh", "credential-field")]
+        );
+    }
+
+    #[test]
+    fn public_hex_references_and_settings_are_not_secrets() {
+        let digest = "0f2c9e8a7d6b5c4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e";
+        assert!(families(&format!("manifests/sha256:{digest}: 429")).is_empty());
+        assert!(families(r#"{"request_id":"933f233947ff6d346065bb297e4a4d56"}"#).is_empty());
+        assert!(families(r#"-H "Authorization: Bearer $CF_API_TOKEN""#).is_empty());
+        assert!(families(r#"client_secret=os.environ["AZURE_CLIENT_SECRET"]"#).is_empty());
+        assert!(families("api_key=cfg.deepseek_key, messages=m").is_empty());
+        assert!(families("AWS_BEARER_TOKEN_LIMIT=4096").is_empty());
+        // The same shapes with a secret in them are still found.
+        assert_eq!(families(&format!("key={digest}")), vec![(digest, "key-hash")]);
+        assert_eq!(
+            families("export AWS_BEARER_TOKEN_BEDROCK=Xk2Lq8Zt"),
+            vec![("Xk2Lq8Zt", "env-credential")]
         );
     }
 

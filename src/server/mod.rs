@@ -9,6 +9,7 @@ mod metrics;
 mod openapi;
 mod reload;
 mod routes;
+mod web;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -135,6 +136,8 @@ pub fn router(state: AppState) -> Router {
     if state.reload.as_ref().is_some_and(|reload| reload.has_token()) {
         api = api.route("/admin/reload", post(reload::admin_reload));
     }
+    // The web page: `/`, `/diagnose`, `/assets/*`, and HTML at `/signatures*` for browsers.
+    let api = web::install(api, &state);
     let api = api
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
@@ -144,11 +147,17 @@ pub fn router(state: AppState) -> Router {
     // request only; overload and timeouts become JSON errors; the body limit applies to extractors.
     api.layer(
         ServiceBuilder::new()
-            // Spans record the method and path only: a query string (`/search?q=...`) may hold
-            // pasted log text, secrets included.
-            .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<axum::body::Body>| {
-                tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())
-            }))
+            // Spans record the method and the route template only (`/signatures/{id}`): a path
+            // or a query string (`/search?q=...`) may hold pasted log text, secrets included.
+            .layer(TraceLayer::new_for_http().make_span_with(
+                |request: &axum::http::Request<axum::body::Body>| {
+                    let route = request
+                        .extensions()
+                        .get::<axum::extract::MatchedPath>()
+                        .map_or("unmatched", |route| route.as_str());
+                    tracing::debug_span!("request", method = %request.method(), route)
+                },
+            ))
             .layer(CatchPanicLayer::custom(error::panic_response))
             .layer(HandleErrorLayer::new(error::middleware_error))
             .load_shed()

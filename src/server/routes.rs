@@ -277,7 +277,10 @@ pub(crate) struct ListQuery {
     tag = "articles",
     params(("tag" = Option<String>, Query, description = "Only signatures with this tool, provider or area tag")),
     responses(
-        (status = 200, description = "The signatures", body = SignatureListDocument, headers(("x-errsig-corpus-version" = String, description = "The corpus version that answered"))),
+        (status = 200, description = "The signatures (an HTML index when `Accept` prefers text/html)", headers(("x-errsig-corpus-version" = String, description = "The corpus version that answered")), content(
+            (SignatureListDocument = "application/json"),
+            (String = "text/html"),
+        )),
     )
 )]
 /// `GET /signatures?tag=T`: tool, provider or area.
@@ -312,7 +315,10 @@ pub(crate) async fn list_signatures(
     tag = "articles",
     params(("id" = String, Path, description = "A signature id")),
     responses(
-        (status = 200, description = "The signature and its article", body = SignatureDocument, headers(("x-errsig-corpus-version" = String, description = "The corpus version that answered"))),
+        (status = 200, description = "The signature and its article (an HTML page when `Accept` prefers text/html)", headers(("x-errsig-corpus-version" = String, description = "The corpus version that answered")), content(
+            (SignatureDocument = "application/json"),
+            (String = "text/html"),
+        )),
         (status = 404, description = "`not_found`", body = ErrorDocument),
     )
 )]

@@ -210,3 +210,26 @@ fn an_overlay_replaces_a_built_in_signature() {
     assert_eq!(engine.signature("litellm-provider-not-provided").unwrap().title(), "Overlaid");
     assert_ne!(merged.version(), base.version());
 }
+
+#[test]
+fn hostile_signature_files_are_refused_with_a_clear_problem() {
+    let deep = format!("ThingError{}x{}", "(?:".repeat(300), ")".repeat(300));
+    let long = format!("ThingError {}", "a".repeat(2048));
+    let rows: [(&str, String, &str); 5] = [
+        (
+            "a repetition bomb",
+            "ThingError((a{100}){100}){100}".into(),
+            "pattern compiles to more than",
+        ),
+        ("300-deep nesting", deep, "match.all[0]"),
+        ("a pattern over 2 KiB", long, "the limit is 2048"),
+        ("no literal to anchor on", "(?P<how>.+)".into(), "no anchor of 3+ bytes can be derived"),
+        ("an unbalanced group", "ThingError (broke".into(), "match.all[0]"),
+    ];
+    for (name, pattern, says) in rows {
+        let file = with_pattern(&format!("all = ['''{pattern}''']"));
+        let found = problems(&[("demo/demo-thing-broke.toml", &file)]).join("\n");
+        assert!(found.contains(says), "{name}: expected `{says}` in: {found}");
+        assert!(found.contains("demo/demo-thing-broke.toml"), "{name}: the file is named: {found}");
+    }
+}

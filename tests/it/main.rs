@@ -3,11 +3,17 @@
 mod cli;
 mod corpus;
 mod engine;
+mod evaluation;
 #[cfg(feature = "server")]
 mod http;
+#[cfg(feature = "server")]
+mod malformed;
 mod negatives;
 mod properties;
+mod secrets;
 mod tidy;
+#[cfg(feature = "server")]
+mod web;
 
 use std::sync::{Arc, OnceLock};
 
