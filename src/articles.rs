@@ -77,7 +77,12 @@ fn index_error(error: tantivy::TantivyError) -> Error {
 }
 
 impl ArticleIndex {
-    pub(crate) fn build(signatures: &[std::sync::Arc<Signature>]) -> Result<ArticleIndex> {
+    /// Indexes the articles of `signatures`; `example_texts` holds, per signature, the normalized
+    /// text of each example.
+    pub(crate) fn build(
+        signatures: &[std::sync::Arc<Signature>],
+        example_texts: &[Vec<String>],
+    ) -> Result<ArticleIndex> {
         let mut schema = Schema::builder();
         let id = schema.add_text_field("id", STRING | STORED);
         let title = schema.add_text_field("title", TEXT | STORED);
@@ -86,7 +91,7 @@ impl ArticleIndex {
         let index = Index::create_in_ram(schema.build());
         let mut writer =
             index.writer_with_num_threads(1, WRITER_HEAP_BYTES).map_err(index_error)?;
-        for signature in signatures {
+        for (signature, examples) in signatures.iter().zip(example_texts) {
             let article = signature.article();
             let mut text = String::new();
             for part in [&article.summary, &article.verify]
@@ -105,8 +110,8 @@ impl ArticleIndex {
                     text.push('\n');
                 }
             }
-            for example in signature.examples() {
-                text.push_str(&crate::normalize::normalize(&example.text).text());
+            for example in examples {
+                text.push_str(example);
                 text.push('\n');
             }
             let tag_text = format!(

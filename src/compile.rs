@@ -2,9 +2,11 @@
 //! size-limited regexes per signature. Every problem is found here, so matching never fails.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder};
+use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
 use crate::corpus::validate::MIN_ANCHOR_BYTES;
@@ -38,7 +40,7 @@ pub(crate) struct CompiledConditions {
     pub(crate) provider: Vec<String>,
     pub(crate) url_host: Vec<HostKind>,
     pub(crate) url_host_names: Vec<String>,
-    pub(crate) url_path: Option<Regex>,
+    pub(crate) url_path: Option<Pattern>,
 }
 
 impl CompiledConditions {
@@ -50,28 +52,128 @@ impl CompiledConditions {
     }
 }
 
-/// A fuzzy template, lowercased, as words.
+/// FNV-1a, for the template-word map: its keys are short words, looked up once per word of each
+/// line compared with templates. The map's contents are fixed at build, so chosen input words
+/// cannot lengthen its probes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// Every template word of the corpus, numbered: templates and the lines compared with them are
+/// sequences of these numbers, so comparing words is comparing integers.
+pub(crate) type WordIds = HashMap<String, u32, std::hash::BuildHasherDefault<Fnv>>;
+
+/// The number standing for a word that is in no template: equal to no template word.
+pub(crate) const OTHER_WORD: u32 = u32::MAX;
+
+/// A fuzzy template, lowercased, as word numbers (see [`WordIds`]).
 #[derive(Debug, Clone)]
 pub(crate) struct Template {
-    pub(crate) words: Vec<String>,
-    /// The distinct words, for the cheap overlap test that runs before any edit distance.
-    pub(crate) vocabulary: std::collections::HashSet<String>,
+    pub(crate) words: Vec<u32>,
+    /// The distinct words, sorted, for the cheap overlap test that runs before any edit distance.
+    pub(crate) vocabulary: Vec<u32>,
 }
 
 impl Template {
-    pub(crate) fn new(text: &str) -> Template {
-        let words = words(&text.to_ascii_lowercase());
-        let vocabulary = words.iter().cloned().collect();
+    pub(crate) fn new(words: &[String], ids: &mut WordIds) -> Template {
+        let words: Vec<u32> = words
+            .iter()
+            .map(|word| {
+                let next = ids.len() as u32;
+                *ids.entry(word.clone()).or_insert(next)
+            })
+            .collect();
+        let mut vocabulary = words.clone();
+        vocabulary.sort_unstable();
+        vocabulary.dedup();
         Template { words, vocabulary }
+    }
+}
+
+/// A signature pattern: parsed and size-checked when the engine is built, so a broken pattern is
+/// refused then with the regex crate's own message, and compiled on first use. Most signatures
+/// never see a candidate event in a given log, so most patterns are never compiled.
+#[derive(Debug, Clone)]
+pub(crate) struct Pattern {
+    /// The pattern as written.
+    pattern: Box<str>,
+    /// Compile it as written; otherwise ASCII case is folded first (see [`fold_ascii_case`]).
+    case_sensitive: bool,
+    /// The names of its capture groups.
+    names: Vec<String>,
+    unicode: OnceLock<Regex>,
+    /// [`crate::normalize::restrict_to_ascii`] of the same, for ASCII haystacks.
+    ascii: OnceLock<Regex>,
+}
+
+impl Pattern {
+    /// The regex to run on `haystack`: the ASCII restriction when `haystack` is ASCII (exactly
+    /// equivalent there, smaller and faster), else the full pattern.
+    pub(crate) fn regex_for(&self, haystack: &str) -> &Regex {
+        if haystack.is_ascii() { self.ascii() } else { self.unicode() }
+    }
+
+    /// The syntax tree compiled: the pattern's, case folded unless case-sensitive.
+    fn hir(&self) -> Option<Hir> {
+        let parsed = parse_default(&self.pattern)?;
+        Some(if self.case_sensitive { parsed } else { fold_ascii_case(&parsed) })
+    }
+
+    fn unicode(&self) -> &Regex {
+        self.unicode.get_or_init(|| {
+            let source = match self.hir() {
+                Some(hir) if !self.case_sensitive => hir.to_string(),
+                _ => self.pattern.to_string(),
+            };
+            build_checked(&source).unwrap_or_else(|message| {
+                // `check_pattern` accepted this pattern under the same limits, so this is
+                // unreachable; should it happen, the pattern matches nothing rather than failing
+                // a match call.
+                tracing::error!(pattern = %self.pattern, %message, "a checked pattern failed to compile");
+                Regex::new(r"[^\s\S]").expect("the empty class is a valid pattern")
+            })
+        })
+    }
+
+    fn ascii(&self) -> &Regex {
+        self.ascii.get_or_init(|| {
+            self.hir()
+                .and_then(|hir| {
+                    build_checked(&crate::normalize::restrict_to_ascii(&hir).to_string()).ok()
+                })
+                .unwrap_or_else(|| self.unicode().clone())
+        })
+    }
+
+    /// The names of its capture groups, in pattern order.
+    pub(crate) fn names(&self) -> &[String] {
+        &self.names
     }
 }
 
 /// One signature, ready to verify.
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledSignature {
-    pub(crate) all: Vec<Regex>,
-    pub(crate) any: Vec<Regex>,
-    pub(crate) none: Vec<Regex>,
+    pub(crate) all: Vec<Pattern>,
+    pub(crate) any: Vec<Pattern>,
+    pub(crate) none: Vec<Pattern>,
     pub(crate) require: CompiledConditions,
     pub(crate) boost: CompiledConditions,
     pub(crate) templates: Vec<Template>,
@@ -92,6 +194,8 @@ pub(crate) struct Compiled {
     pub(crate) automaton: AhoCorasick,
     /// For each automaton pattern: the signatures it belongs to, and why.
     pub(crate) owners: Vec<Vec<(usize, Role)>>,
+    /// The template words.
+    pub(crate) word_ids: WordIds,
 }
 
 /// Compiles `signatures`; returns every problem found when any.
@@ -99,8 +203,10 @@ pub(crate) fn compile(signatures: &[std::sync::Arc<Signature>]) -> Result<Compil
     let mut problems = Vec::new();
     let ids: BTreeSet<&str> = signatures.iter().map(|signature| signature.id().as_str()).collect();
     let mut compiled = Vec::with_capacity(signatures.len());
+    let mut class_costs = ClassCosts::default();
+    let mut word_ids = WordIds::default();
     for signature in signatures {
-        match compile_signature(signature, &ids) {
+        match compile_signature(signature, &ids, &mut class_costs, &mut word_ids) {
             Ok(one) => compiled.push(one),
             Err(mut found) => problems.append(&mut found),
         }
@@ -137,41 +243,59 @@ pub(crate) fn compile(signatures: &[std::sync::Arc<Signature>]) -> Result<Compil
         .map_err(|error| {
             vec![Problem::new("<corpus>", format!("cannot build the anchor automaton: {error}"))]
         })?;
-    Ok(Compiled { signatures: compiled, automaton, owners })
+    Ok(Compiled { signatures: compiled, automaton, owners, word_ids })
 }
 
 fn compile_signature(
     signature: &Signature,
     ids: &BTreeSet<&str>,
+    class_costs: &mut ClassCosts,
+    word_ids: &mut WordIds,
 ) -> Result<CompiledSignature, Vec<Problem>> {
     let rules = signature.rules();
     let mut problems = Vec::new();
     let problem = |field: String, message: String| {
         Problem::new(signature.file(), message).signature(signature.id().as_str()).field(field)
     };
-    let compile_list =
-        |field: &str, patterns: &[String], problems: &mut Vec<Problem>| -> Vec<Regex> {
-            patterns
-                .iter()
-                .enumerate()
-                .filter_map(|(index, pattern)| match build_regex(pattern, rules.case_sensitive) {
-                    Ok(regex) => Some(regex),
+    // Each pattern is parsed once; anchors, points and checks all read that parse.
+    let parse = |patterns: &[String]| -> Vec<Option<Hir>> {
+        patterns.iter().map(|pattern| parse_default(pattern)).collect()
+    };
+    let (parsed_all, parsed_any, parsed_none) =
+        (parse(&rules.all), parse(&rules.any), parse(&rules.none));
+    let compile_list = |field: &str,
+                        patterns: &[String],
+                        parsed: &[Option<Hir>],
+                        problems: &mut Vec<Problem>,
+                        class_costs: &mut ClassCosts|
+     -> Vec<Pattern> {
+        patterns
+            .iter()
+            .zip(parsed)
+            .enumerate()
+            .filter_map(|(index, (pattern, hir))| {
+                match check_pattern(pattern, hir.as_ref(), rules.case_sensitive, class_costs) {
+                    Ok(checked) => Some(checked),
                     Err(message) => {
                         problems.push(problem(format!("match.{field}[{index}]"), message));
                         None
                     }
-                })
-                .collect()
-        };
-    let all = compile_list("all", &rules.all, &mut problems);
-    let any = compile_list("any", &rules.any, &mut problems);
-    let none = compile_list("none", &rules.none, &mut problems);
-    let require = compile_conditions(&rules.require, "match.require", &mut problems, &problem);
-    let boost = compile_conditions(&rules.boost, "match.boost", &mut problems, &problem);
+                }
+            })
+            .collect()
+    };
+    let all = compile_list("all", &rules.all, &parsed_all, &mut problems, class_costs);
+    let any = compile_list("any", &rules.any, &parsed_any, &mut problems, class_costs);
+    let none = compile_list("none", &rules.none, &parsed_none, &mut problems, class_costs);
+    let mut conditions = |conditions: &Conditions, field: &str, problems: &mut Vec<Problem>| {
+        compile_conditions(conditions, field, problems, &problem, class_costs)
+    };
+    let require = conditions(&rules.require, "match.require", &mut problems);
+    let boost = conditions(&rules.boost, "match.boost", &mut problems);
 
     // Anchors: given, or derived from the patterns' required literals.
     let (anchors, literal_bytes) = if rules.anchors.is_empty() {
-        match derive_anchors(&rules.all, &rules.any) {
+        match derive_anchors(&parsed_all, &parsed_any) {
             Some(derived) => derived,
             None => {
                 problems.push(problem(
@@ -190,8 +314,8 @@ fn compile_signature(
 
     // Variables named in the article must be groups of the patterns.
     let mut variables: BTreeSet<String> = BTreeSet::new();
-    for regex in all.iter().chain(&any).chain(&require.url_path).chain(&boost.url_path) {
-        variables.extend(regex.capture_names().flatten().map(str::to_string));
+    for pattern in all.iter().chain(&any).chain(&require.url_path).chain(&boost.url_path) {
+        variables.extend(pattern.names().iter().cloned());
     }
     let article = signature.article();
     let mut texts: Vec<(String, &str)> = vec![
@@ -287,16 +411,18 @@ fn compile_signature(
     }
     // Points: required literal bytes of every pattern, plus conditions and guards. Explicit
     // anchors stand in when the patterns yield no literal.
-    let all_literals: usize = rules.all.iter().map(|pattern| literal_points(pattern)).sum();
-    let any_points: Vec<usize> = rules.any.iter().map(|pattern| literal_points(pattern)).collect();
+    let all_literals: usize = parsed_all.iter().map(literal_points).sum();
+    let any_points: Vec<usize> = parsed_any.iter().map(literal_points).collect();
     let fixed_points = all_literals.max(if rules.anchors.is_empty() { 0 } else { literal_bytes })
         + 10 * require.len()
         // Guards make a signature safer, not more specific: only the first two count.
         + 4 * none.len().min(2)
         + 6 * (all.len() + usize::from(!any.is_empty())).saturating_sub(1);
+    let template_words: Vec<Vec<String>> =
+        rules.templates.iter().map(|template| words(&template.to_ascii_lowercase())).collect();
+    let keywords = template_keywords(&template_words);
     let templates: Vec<Template> =
-        rules.templates.iter().map(|template| Template::new(template)).collect();
-    let keywords = template_keywords(&templates);
+        template_words.iter().map(|words| Template::new(words, word_ids)).collect();
     Ok(CompiledSignature {
         all,
         any,
@@ -324,8 +450,8 @@ impl CompiledSignature {
 }
 
 /// The shortest required literal of `pattern`, in bytes (0 when none can be derived).
-fn literal_points(pattern: &str) -> usize {
-    required_literals(pattern).map_or(0, |set| set.iter().map(String::len).min().unwrap_or(0))
+fn literal_points(parsed: &Option<Hir>) -> usize {
+    required_literals(parsed).map_or(0, |set| set.iter().map(String::len).min().unwrap_or(0))
 }
 
 fn compile_conditions(
@@ -333,15 +459,17 @@ fn compile_conditions(
     field: &str,
     problems: &mut Vec<Problem>,
     problem: &dyn Fn(String, String) -> Problem,
+    class_costs: &mut ClassCosts,
 ) -> CompiledConditions {
-    let url_path =
-        conditions.url_path.as_ref().and_then(|pattern| match build_regex(pattern, false) {
-            Ok(regex) => Some(regex),
+    let url_path = conditions.url_path.as_ref().and_then(|pattern| {
+        match check_pattern(pattern, parse_default(pattern).as_ref(), false, class_costs) {
+            Ok(checked) => Some(checked),
             Err(message) => {
                 problems.push(problem(format!("{field}.url_path"), message));
                 None
             }
-        });
+        }
+    });
     CompiledConditions {
         status: conditions.status.clone(),
         provider: conditions.provider.clone(),
@@ -351,34 +479,312 @@ fn compile_conditions(
     }
 }
 
-fn build_regex(pattern: &str, case_sensitive: bool) -> Result<Regex, String> {
-    let describe = |error: regex::Error| match error {
+/// The regex crate's builder with errsig's limits.
+fn regex_builder(pattern: &str) -> RegexBuilder {
+    let mut builder = RegexBuilder::new(pattern);
+    builder
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_DFA_LIMIT)
+        .nest_limit(REGEX_NEST_LIMIT);
+    builder
+}
+
+fn describe_regex_error(error: regex::Error) -> String {
+    match error {
         regex::Error::CompiledTooBig(limit) => {
             format!("pattern compiles to more than {limit} bytes; simplify its repetitions")
         }
         other => format!("pattern does not compile: {}", other.to_string().replace('\n', " ")),
-    };
-    let builder = |pattern: &str| {
-        let mut builder = RegexBuilder::new(pattern);
-        builder
-            .size_limit(REGEX_SIZE_LIMIT)
-            .dfa_size_limit(REGEX_DFA_LIMIT)
-            .nest_limit(REGEX_NEST_LIMIT);
-        builder
-    };
-    if case_sensitive {
-        return builder(pattern).build().map_err(describe);
     }
-    // Unicode case folding of large classes (`[\s\S]`, `\S`, `[^/]`) dominated engine build time,
-    // and it buys nothing on error logs. Fold literal text and the ASCII letters of classes here,
-    // print the result, and compile that case-sensitively.
-    let parsed =
-        regex_syntax::ParserBuilder::new().nest_limit(REGEX_NEST_LIMIT).build().parse(pattern);
-    match parsed {
-        Ok(hir) => builder(&fold_ascii_case(&hir).to_string()).build().map_err(describe),
-        // Let the regex crate word the syntax error.
-        Err(_) => builder(pattern).case_insensitive(true).build().map_err(describe),
+}
+
+fn build_checked(source: &str) -> Result<Regex, String> {
+    regex_builder(source).build().map_err(describe_regex_error)
+}
+
+/// `pattern` parsed with the regex crate's default syntax settings (as anchors always were).
+fn parse_default(pattern: &str) -> Option<Hir> {
+    regex_syntax::Parser::new().parse(pattern).ok()
+}
+
+/// Whether `pattern` passes the syntax parser's nesting check at errsig's limit. The limit is
+/// enforced while parsing the syntax tree, so this and a parse with the default settings together
+/// decide exactly what a parse with the limit decides.
+fn within_nest_limit(pattern: &str) -> bool {
+    regex_syntax::ast::parse::ParserBuilder::new()
+        .nest_limit(REGEX_NEST_LIMIT)
+        .build()
+        .parse(pattern)
+        .is_ok()
+}
+
+/// Checks `pattern` (with `parsed`, its [`parse_default`]) as the regex crate would compile it,
+/// without compiling it: the same syntax limits, then the size of the Thompson NFAs the regex
+/// crate builds (forward with groups, reverse without), which are the only steps of its build
+/// that can fail. The size is bounded from the syntax tree; only a pattern whose bound is near the
+/// limit has its NFAs built. When a step fails the regex crate itself is asked, so the message is
+/// its own and a pattern it accepts is accepted.
+fn check_pattern(
+    pattern: &str,
+    parsed: Option<&Hir>,
+    case_sensitive: bool,
+    class_costs: &mut ClassCosts,
+) -> Result<Pattern, String> {
+    let accepted = |names: Vec<String>| Pattern {
+        pattern: pattern.into(),
+        case_sensitive,
+        names,
+        unicode: OnceLock::new(),
+        ascii: OnceLock::new(),
+    };
+    // Let the regex crate decide and word the error.
+    let ask_the_regex_crate = |source: String, case_insensitive: bool| {
+        let regex = regex_builder(&source)
+            .case_insensitive(case_insensitive)
+            .build()
+            .map_err(describe_regex_error)?;
+        if case_insensitive {
+            // Unreachable (the parse that failed fails here too); refused all the same.
+            return Err(format!("pattern does not compile: `{pattern}`"));
+        }
+        let checked = accepted(regex.capture_names().flatten().map(str::to_string).collect());
+        let _ = checked.unicode.set(regex);
+        Ok(checked)
+    };
+    let (Some(parsed), true) = (parsed, within_nest_limit(pattern)) else {
+        return ask_the_regex_crate(pattern.to_string(), !case_sensitive);
+    };
+    // A case-insensitive pattern is compiled as its folded tree printed: check that text's
+    // nesting too, by a bound on it unless the tree is deep.
+    let printed = || fold_ascii_case(parsed).to_string();
+    if !case_sensitive
+        && printed_depth_bound(parsed) > REGEX_NEST_LIMIT
+        && !within_nest_limit(&printed())
+    {
+        return ask_the_regex_crate(printed(), false);
     }
+    // The bound leaves a tenth of the limit for any difference between the tree and the parse of
+    // its printed text the regex crate makes.
+    let threshold = REGEX_SIZE_LIMIT as u64 / 10 * 9;
+    let fold = !case_sensitive;
+    if nfa_memory_bound(parsed, fold, None) > threshold
+        && nfa_memory_bound(parsed, fold, Some(class_costs)) > threshold
+    {
+        let source = if case_sensitive { pattern.to_string() } else { printed() };
+        let Some(reparsed) = parse_default(&source) else {
+            return ask_the_regex_crate(source, false);
+        };
+        let config = thompson::Config::new()
+            .utf8(true)
+            .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+            .shrink(false)
+            .which_captures(WhichCaptures::All);
+        let forward = thompson::Compiler::new().configure(config.clone()).build_from_hir(&reparsed);
+        let reverse = thompson::Compiler::new()
+            .configure(config.which_captures(WhichCaptures::None).reverse(true))
+            .build_from_hir(&reparsed);
+        if forward.is_err() || reverse.is_err() {
+            return ask_the_regex_crate(source, false);
+        }
+    }
+    let mut names = Vec::new();
+    capture_names(parsed, &mut names);
+    Ok(accepted(names))
+}
+
+/// A bound on the nesting depth the syntax parser sees in the printed, case-folded `hir`: the
+/// printer writes every node as one item, adding at most two levels per group, concatenation,
+/// alternation or repetition (a non-capturing group and what it holds) and three for a leaf (a
+/// byte class in a flag group); folding turns a literal into a concatenation, one level more.
+fn printed_depth_bound(hir: &Hir) -> u32 {
+    fn depth(hir: &Hir) -> u32 {
+        match hir.kind() {
+            HirKind::Capture(capture) => 1 + depth(&capture.sub),
+            HirKind::Repetition(repetition) => 1 + depth(&repetition.sub),
+            HirKind::Concat(parts) | HirKind::Alternation(parts) => {
+                1 + parts.iter().map(depth).max().unwrap_or(0)
+            }
+            _ => 0,
+        }
+    }
+    3 * (depth(hir) + 1) + 4
+}
+
+/// The names of the capture groups in `hir`, in pattern order.
+fn capture_names(hir: &Hir, out: &mut Vec<String>) {
+    match hir.kind() {
+        HirKind::Capture(capture) => {
+            if let Some(name) = &capture.name {
+                out.push(name.to_string());
+            }
+            capture_names(&capture.sub, out);
+        }
+        HirKind::Repetition(repetition) => capture_names(&repetition.sub, out),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => {
+            for part in parts {
+                capture_names(part, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The regex crate's Thompson NFA builder accounts a state as this many bytes (a `Vec` and a tag)
+/// ...
+const NFA_STATE_BYTES: u64 = 32;
+/// ... a sparse transition as this many (two bytes and a state id, aligned) ...
+const NFA_TRANSITION_BYTES: u64 = 8;
+/// ... and a union alternate as one state id.
+const NFA_ALTERNATE_BYTES: u64 = 4;
+
+/// Bounds on the NFA memory of Unicode classes, refined by compiling a class alone, per build.
+#[derive(Debug, Default)]
+pub(crate) struct ClassCosts(HashMap<Vec<(char, char)>, u64>);
+
+/// An upper bound on the memory the regex crate's Thompson compiler accounts for `hir` (the
+/// number its size limit is checked against), forward with groups or reverse without, following
+/// how it compiles each kind of node. With `refine`, a large Unicode class's share is measured by
+/// compiling it alone (its states do not depend on where it stands) instead of counted from its
+/// UTF-8 sequences. A unit test checks the bound against the compiler at the limit.
+fn nfa_memory_bound(hir: &Hir, fold: bool, refine: Option<&mut ClassCosts>) -> u64 {
+    let mut refine = refine;
+    // The unanchored prefix, the implicit group, the match state and the start states.
+    nfa_cost(hir, fold, &mut refine).saturating_add(16 * NFA_STATE_BYTES + 64)
+}
+
+/// The share of [`nfa_memory_bound`] of one node; with `fold`, of the node as
+/// [`fold_ascii_case`] rewrites it.
+fn nfa_cost(hir: &Hir, fold: bool, refine: &mut Option<&mut ClassCosts>) -> u64 {
+    use regex_syntax::hir::Literal;
+
+    const STATE: u64 = NFA_STATE_BYTES;
+    const TRANSITION: u64 = NFA_TRANSITION_BYTES;
+    const ALTERNATE: u64 = NFA_ALTERNATE_BYTES;
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => STATE,
+        // Folded, each letter becomes a two-letter class (two states, two transitions) within a
+        // concatenation.
+        HirKind::Literal(Literal(literal)) if fold => {
+            let letters = literal.iter().filter(|b| b.is_ascii_alphabetic()).count() as u64;
+            let others = literal.len() as u64 - letters;
+            STATE + letters * (2 * STATE + 2 * TRANSITION) + others.max(1) * STATE
+        }
+        HirKind::Literal(Literal(literal)) => literal.len().max(1) as u64 * STATE,
+        HirKind::Class(Class::Bytes(class)) => 2 * STATE + class.ranges().len() as u64 * TRANSITION,
+        // Folding adds at most one ASCII range per range and overlapped case of letters.
+        HirKind::Class(Class::Unicode(class)) if class.is_ascii() => {
+            let added = if fold { folded_ranges(class) } else { 0 };
+            2 * STATE + (class.ranges().len() as u64 + added) * TRANSITION
+        }
+        HirKind::Class(Class::Unicode(class)) => {
+            let own = match refine {
+                Some(costs) => refined_class_cost(class, costs),
+                None => utf8_class_cost(class),
+            };
+            // Each added ASCII range is a one-byte UTF-8 sequence.
+            let added = if fold { folded_ranges(class) } else { 0 };
+            own.saturating_add(added * (STATE + TRANSITION + ALTERNATE))
+        }
+        // Two capture states around the group.
+        HirKind::Capture(capture) => nfa_cost(&capture.sub, fold, refine).saturating_add(2 * STATE),
+        HirKind::Concat(parts) => parts
+            .iter()
+            .fold(STATE, |total, part| total.saturating_add(nfa_cost(part, fold, refine))),
+        HirKind::Alternation(branches) => {
+            // A union with an alternate per branch and an end state; an alternation of literals
+            // compiles to a trie instead: at most a few states, a transition and an alternate per
+            // byte and per literal.
+            let count = branches.len() as u64;
+            let mut literal_bytes = 0u64;
+            let mut total = 2 * STATE + count * ALTERNATE;
+            for branch in branches {
+                if let HirKind::Literal(Literal(literal)) = branch.kind() {
+                    literal_bytes += literal.len() as u64;
+                }
+                total = total.saturating_add(nfa_cost(branch, fold, refine));
+            }
+            let trie = (3 * (literal_bytes + count) + 4) * STATE
+                + literal_bytes * NFA_TRANSITION_BYTES
+                + (literal_bytes + count) * ALTERNATE;
+            total.max(trie)
+        }
+        HirKind::Repetition(repetition) => {
+            // One copy of the body per allowed repetition (`x*`, `x+` and `x?` compile one), and
+            // per copy at most a union with two alternates; a few states around them.
+            let copies = u64::from(repetition.max.unwrap_or(repetition.min).max(1));
+            let inner = nfa_cost(&repetition.sub, fold, refine);
+            copies
+                .saturating_mul(inner.saturating_add(STATE + 2 * ALTERNATE))
+                .saturating_add(4 * STATE + 6 * ALTERNATE)
+        }
+    }
+}
+
+/// How many ranges [`fold_ascii_case`] adds to `class` at most: one per range and letter case it
+/// overlaps.
+fn folded_ranges(class: &regex_syntax::hir::ClassUnicode) -> u64 {
+    class
+        .iter()
+        .map(|range| {
+            [('a', 'z'), ('A', 'Z')]
+                .iter()
+                .filter(|(from, to)| range.start() <= *to && *from <= range.end())
+                .count() as u64
+        })
+        .sum()
+}
+
+/// At most one state and one transition per byte range of each UTF-8 sequence, and in reverse a
+/// union with one alternate per sequence, plus a start and an end state.
+fn utf8_class_cost(class: &regex_syntax::hir::ClassUnicode) -> u64 {
+    let (mut sequences, mut ranges) = (0u64, 0u64);
+    for range in class.iter() {
+        for sequence in regex_syntax::utf8::Utf8Sequences::new(range.start(), range.end()) {
+            sequences += 1;
+            ranges += sequence.as_slice().len() as u64;
+        }
+    }
+    (ranges + 3) * NFA_STATE_BYTES + ranges * NFA_TRANSITION_BYTES + sequences * NFA_ALTERNATE_BYTES
+}
+
+/// [`utf8_class_cost`] tightened by compiling the class alone, repeated, under smaller limits:
+/// when `copies` copies fit both directions under `copies * c`, one copy costs at most `c` (the
+/// copies are simply chained, and the NFA's fixed states only add).
+fn refined_class_cost(class: &regex_syntax::hir::ClassUnicode, costs: &mut ClassCosts) -> u64 {
+    let key: Vec<(char, char)> = class.iter().map(|range| (range.start(), range.end())).collect();
+    if let Some(cost) = costs.0.get(&key) {
+        return *cost;
+    }
+    let counted = utf8_class_cost(class);
+    let copies = (65_536 / counted).clamp(1, 1024);
+    let repeated = Hir::repetition(regex_syntax::hir::Repetition {
+        min: copies as u32,
+        max: Some(copies as u32),
+        greedy: true,
+        sub: Box::new(Hir::class(Class::Unicode(class.clone()))),
+    });
+    let fits = |limit: u64| {
+        let config = thompson::Config::new()
+            .utf8(true)
+            .nfa_size_limit(Some(limit as usize))
+            .shrink(false)
+            .which_captures(WhichCaptures::All);
+        thompson::Compiler::new().configure(config.clone()).build_from_hir(&repeated).is_ok()
+            && thompson::Compiler::new()
+                .configure(config.which_captures(WhichCaptures::None).reverse(true))
+                .build_from_hir(&repeated)
+                .is_ok()
+    };
+    // The least 32nd of the counted cost that fits (fitting only gets easier as it grows).
+    let share = |parts: u64| (counted * parts).div_ceil(32);
+    let (mut low, mut high) = (0u64, 32u64);
+    while high - low > 1 {
+        let middle = (low + high) / 2;
+        if fits(copies * share(middle)) { high = middle } else { low = middle }
+    }
+    let cost = share(high);
+    costs.0.insert(key, cost);
+    cost
 }
 
 /// `hir` made ASCII case-insensitive: every ASCII letter in a literal becomes a two-letter class,
@@ -470,17 +876,19 @@ fn is_identifier(text: &str) -> bool {
 
 /// Lowercase words of a text, placeholders kept whole.
 pub(crate) fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '<' || c == '>' || c == '_'))
-        .filter(|word| !word.is_empty())
-        .map(str::to_string)
-        .collect()
+    word_slices(text).map(str::to_string).collect()
 }
 
-fn template_keywords(templates: &[Template]) -> Vec<String> {
+/// The words of `text`, as [`words`] splits them.
+pub(crate) fn word_slices(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '<' || c == '>' || c == '_'))
+        .filter(|word| !word.is_empty())
+}
+
+fn template_keywords(templates: &[Vec<String>]) -> Vec<String> {
     let mut keywords = Vec::new();
     for template in templates {
         let mut candidates: Vec<&String> = template
-            .words
             .iter()
             .filter(|word| word.len() >= MIN_KEYWORD_BYTES && !word.starts_with('<'))
             .collect();
@@ -493,9 +901,11 @@ fn template_keywords(templates: &[Template]) -> Vec<String> {
 
 /// Derives anchors: the best required-literal set of any `all` pattern, else the union of the
 /// sets of every `any` pattern. Returns the anchors and the shortest one's length.
-pub(crate) fn derive_anchors(all: &[String], any: &[String]) -> Option<(Vec<String>, usize)> {
-    let best_all =
-        all.iter().filter_map(|pattern| required_literals(pattern)).max_by_key(set_strength);
+pub(crate) fn derive_anchors(
+    all: &[Option<Hir>],
+    any: &[Option<Hir>],
+) -> Option<(Vec<String>, usize)> {
+    let best_all = all.iter().filter_map(required_literals).max_by_key(set_strength);
     let chosen = match best_all {
         Some(set) => set,
         None if !any.is_empty() => {
@@ -516,11 +926,10 @@ fn set_strength(set: &BTreeSet<String>) -> (usize, std::cmp::Reverse<usize>) {
     (set.iter().map(String::len).min().unwrap_or(0), std::cmp::Reverse(set.len()))
 }
 
-/// A set of lowercase literals at least one of which occurs in every match of `pattern`, each at
-/// least [`MIN_ANCHOR_BYTES`] long; `None` when there is no such set.
-fn required_literals(pattern: &str) -> Option<BTreeSet<String>> {
-    let hir = regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?;
-    let set = required(&hir)?;
+/// A set of lowercase literals at least one of which occurs in every match of a pattern (parsed),
+/// each at least [`MIN_ANCHOR_BYTES`] long; `None` when there is no such set or no parse.
+fn required_literals(parsed: &Option<Hir>) -> Option<BTreeSet<String>> {
+    let set = required(parsed.as_ref()?)?;
     if set.iter().all(|literal| literal.len() >= MIN_ANCHOR_BYTES) { Some(set) } else { None }
 }
 
@@ -595,17 +1004,18 @@ fn required(hir: &Hir) -> Option<BTreeSet<String>> {
     }
 }
 
-/// Variables captured by `regex` on `text`, by group name.
+/// Variables captured by `pattern` on `text`, by group name.
 pub(crate) fn captures_of(
-    regex: &Regex,
+    pattern: &Pattern,
     text: &str,
     out: &mut BTreeMap<String, std::ops::Range<usize>>,
 ) {
-    if regex.captures_len() <= 1 {
+    if pattern.names().is_empty() {
         return;
     }
+    let regex = pattern.regex_for(text);
     if let Some(captures) = regex.captures(text) {
-        for name in regex.capture_names().flatten() {
+        for name in pattern.names() {
             if let Some(group) = captures.name(name) {
                 out.entry(name.to_string()).or_insert(group.range());
             }
@@ -618,9 +1028,18 @@ mod tests {
     use super::*;
 
     fn anchors(all: &[&str], any: &[&str]) -> Option<Vec<String>> {
-        let all: Vec<String> = all.iter().map(|s| s.to_string()).collect();
-        let any: Vec<String> = any.iter().map(|s| s.to_string()).collect();
+        let all: Vec<Option<Hir>> = all.iter().map(|s| parse_default(s)).collect();
+        let any: Vec<Option<Hir>> = any.iter().map(|s| parse_default(s)).collect();
         derive_anchors(&all, &any).map(|(anchors, _)| anchors)
+    }
+
+    fn check(pattern: &str, case_sensitive: bool) -> Result<Pattern, String> {
+        check_pattern(
+            pattern,
+            parse_default(pattern).as_ref(),
+            case_sensitive,
+            &mut ClassCosts::default(),
+        )
     }
 
     #[test]
@@ -651,16 +1070,127 @@ mod tests {
 
     #[test]
     fn patterns_are_ascii_case_insensitive_with_groups_intact() {
-        let regex =
-            build_regex(r"Resource (?P<id>[a-c]+) not\s+found[\s\S]{0,20}?end", false).unwrap();
-        let captures = regex.captures("xx RESOURCE aBc NOT  Found ... END").unwrap();
-        assert_eq!(&captures["id"], "aBc");
-        assert!(!regex.is_match("Resource abd not found end"));
-        let sensitive = build_regex("Resource", true).unwrap();
-        assert!(!sensitive.is_match("resource"));
+        let pattern = check(r"Resource (?P<id>[a-c]+) not\s+found[\s\S]{0,20}?end", false).unwrap();
+        assert_eq!(pattern.names(), ["id"]);
+        for haystack in
+            ["xx RESOURCE aBc NOT  Found ... END", "xx RESOURCE aBc NOT  Found ... é END"]
+        {
+            let captures = pattern.regex_for(haystack).captures(haystack).unwrap();
+            assert_eq!(&captures["id"], "aBc");
+        }
         assert!(
-            build_regex("(unclosed", false).unwrap_err().starts_with("pattern does not compile")
+            !pattern.regex_for("Resource abd not found end").is_match("Resource abd not found end")
         );
+        let sensitive = check("Resource", true).unwrap();
+        assert!(!sensitive.regex_for("resource").is_match("resource"));
+        assert!(check("(unclosed", false).unwrap_err().starts_with("pattern does not compile"));
+        assert!(
+            check(r"\w{1000}\w{1000}", true)
+                .unwrap_err()
+                .starts_with("pattern compiles to more than")
+        );
+    }
+
+    /// Whether the regex crate's NFAs for `hir` (forward with groups, reverse without) fit the
+    /// size limit.
+    fn nfa_fits(hir: &Hir) -> bool {
+        let config = thompson::Config::new()
+            .utf8(true)
+            .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+            .shrink(false)
+            .which_captures(WhichCaptures::All);
+        thompson::Compiler::new().configure(config.clone()).build_from_hir(hir).is_ok()
+            && thompson::Compiler::new()
+                .configure(config.which_captures(WhichCaptures::None).reverse(true))
+                .build_from_hir(hir)
+                .is_ok()
+    }
+
+    #[test]
+    fn the_nfa_bound_is_an_upper_bound_at_the_limit() {
+        let blocks = [
+            r"[\s\S]",
+            r"\w",
+            r"\S",
+            "x",
+            "abcdefgh",
+            "(?:abc|defg|hi)",
+            "(?:404|500|<num>)",
+            "[a-z_]",
+            r"[^a]",
+            r"(\d)",
+            r"\b\w\b",
+            r"(?:[^/]+/)?",
+            r"(?:a|\w)*",
+            "é",
+            "[Éa-f]",
+        ];
+        for block in blocks {
+            for shape in ["(?:{})", "(?:(?:{})*?)"] {
+                for fold in [false, true] {
+                    let body = shape.replace("{}", block);
+                    let pattern = |n: u32| format!("{body}{{0,{n}}}?x{body}{{{n}}}");
+                    let parse = |n: u32| {
+                        parse_default(&pattern(n)).unwrap_or_else(|| panic!("{}", pattern(n)))
+                    };
+                    let compiled = |n: u32| {
+                        if fold { fold_ascii_case(&parse(n)) } else { parse(n) }
+                    };
+                    // The smallest count whose NFAs exceed the limit.
+                    let (mut low, mut high) = (1u32, 2u32);
+                    while nfa_fits(&compiled(high)) {
+                        (low, high) = (high, high * 2);
+                    }
+                    while high - low > 1 {
+                        let mid = (low + high) / 2;
+                        if nfa_fits(&compiled(mid)) { low = mid } else { high = mid }
+                    }
+                    let over = nfa_memory_bound(&parse(high), fold, None).min(nfa_memory_bound(
+                        &parse(high),
+                        fold,
+                        Some(&mut ClassCosts::default()),
+                    ));
+                    assert!(
+                        over > REGEX_SIZE_LIMIT as u64,
+                        "{} (fold {fold}): bound {over} at the first count over the limit",
+                        pattern(high)
+                    );
+                    // Loose bounds would send real patterns to the slow path.
+                    let under =
+                        nfa_memory_bound(&parse(low), fold, Some(&mut ClassCosts::default()));
+                    assert!(
+                        under < 4 * REGEX_SIZE_LIMIT as u64,
+                        "{} (fold {fold}): bound {under} is far above the limit",
+                        pattern(low)
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn printed_patterns_nest_within_the_bound() {
+        let patterns = [
+            r"a",
+            r"(?i)abc",
+            r"(?:a(?:b(?:c(?:d|e)+)*)?)",
+            r"((((((((x))))))))",
+            r"(?:(?:(?:ab|cd)|ef)|(?:gh|\b\w+\b))+",
+            r"[a-c[^d]]{2,5}?",
+            r"(?-u:\b)x(?-u:\B)",
+            r"(?:x(?:y(?:z(?:[A-Z]w(?:v(?:u)?)?)*)+){2})",
+        ];
+        for pattern in patterns {
+            let parsed = parse_default(pattern).unwrap();
+            let printed = fold_ascii_case(&parsed).to_string();
+            let bound = printed_depth_bound(&parsed);
+            let parses = regex_syntax::ast::parse::ParserBuilder::new()
+                .nest_limit(bound)
+                .build()
+                .parse(&printed)
+                .is_ok();
+            assert!(parses, "{pattern} printed as {printed} nests deeper than {bound}");
+        }
     }
 
     #[test]

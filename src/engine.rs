@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::articles::{ArticleIndex, ArticleSearch, query_from_text};
 use crate::compile::{Compiled, compile, words};
@@ -105,11 +105,12 @@ impl EngineBuilder {
         self
     }
 
-    /// Compiles `corpus` into an engine.
+    /// Compiles `corpus` into an engine. Every pattern is checked here; regexes are compiled on
+    /// first use and the article index on the first search.
     ///
     /// # Errors
     /// [`crate::ErrorKind::InvalidCorpus`] listing every pattern, anchor, variable and relation
-    /// problem; [`crate::ErrorKind::ArticleIndex`] if the search index cannot be built.
+    /// problem.
     pub fn build(&self, corpus: &Corpus) -> Result<Engine> {
         let signatures: Vec<Arc<Signature>> =
             corpus.signatures().iter().cloned().map(Arc::new).collect();
@@ -120,34 +121,12 @@ impl EngineBuilder {
                 signature.keywords.clear();
             }
         }
-        let articles = ArticleIndex::build(&signatures)?;
-        let references = signatures
-            .iter()
-            .map(|signature| {
-                let mut lines: Vec<Vec<String>> = signature
-                    .rules()
-                    .templates
-                    .iter()
-                    .map(|template| words(&template.to_ascii_lowercase()))
-                    .collect();
-                for example in signature.examples() {
-                    let normalized = crate::normalize::normalize(&example.text);
-                    if let Some(event) = normalized.events().last() {
-                        let focus = &event.text()[event.focus..];
-                        let first = focus.lines().next().unwrap_or_default();
-                        lines.push(words(&first.to_ascii_lowercase()));
-                    }
-                }
-                lines
-            })
-            .collect();
         tracing::debug!(signatures = signatures.len(), corpus = corpus.version(), "engine built");
         Ok(Engine {
             config: self.clone(),
             compiled,
             signatures,
-            articles,
-            references,
+            search: OnceLock::new(),
             corpus_version: corpus.version().to_string(),
         })
     }
@@ -167,10 +146,48 @@ pub struct Engine {
     config: EngineBuilder,
     compiled: Compiled,
     signatures: Vec<Arc<Signature>>,
-    articles: ArticleIndex,
-    /// Word lists per signature (templates and example messages) for checking search results.
-    references: Vec<Vec<Vec<String>>>,
+    /// Built on the first search: most match calls never search.
+    search: OnceLock<Search>,
     corpus_version: String,
+}
+
+/// The article index, and per signature the word lists (templates and example messages) that
+/// check search results.
+struct Search {
+    articles: std::result::Result<ArticleIndex, String>,
+    references: Vec<Vec<Vec<String>>>,
+}
+
+impl Search {
+    fn build(signatures: &[Arc<Signature>]) -> Search {
+        let mut example_texts = Vec::with_capacity(signatures.len());
+        let mut references = Vec::with_capacity(signatures.len());
+        for signature in signatures {
+            let mut texts = Vec::with_capacity(signature.examples().len());
+            let mut lines: Vec<Vec<String>> = signature
+                .rules()
+                .templates
+                .iter()
+                .map(|template| words(&template.to_ascii_lowercase()))
+                .collect();
+            for example in signature.examples() {
+                let normalized = crate::normalize::normalize(&example.text);
+                if let Some(event) = normalized.events().last() {
+                    let focus = &event.text()[event.focus..];
+                    let first = focus.lines().next().unwrap_or_default();
+                    lines.push(words(&first.to_ascii_lowercase()));
+                }
+                texts.push(normalized.text());
+            }
+            example_texts.push(texts);
+            references.push(lines);
+        }
+        let articles = ArticleIndex::build(signatures, &example_texts).map_err(|error| {
+            tracing::error!(%error, "the article index cannot be built; searches find nothing");
+            format!("the article index cannot be built: {error}")
+        });
+        Search { articles, references }
+    }
 }
 
 impl fmt::Debug for Engine {
@@ -329,7 +346,14 @@ impl Engine {
     /// Searches the articles (BM25). The query is parsed leniently: syntax errors come back as
     /// warnings, never as failures.
     pub fn search_articles(&self, query: &str, limit: usize) -> ArticleSearch {
-        self.articles.search(query, limit)
+        match &self.search().articles {
+            Ok(index) => index.search(query, limit),
+            Err(message) => ArticleSearch { hits: Vec::new(), warnings: vec![message.clone()] },
+        }
+    }
+
+    fn search(&self) -> &Search {
+        self.search.get_or_init(|| Search::build(&self.signatures))
     }
 
     /// A matcher for a stream of lines (piped stderr): each event is reported as soon as it is
@@ -516,7 +540,7 @@ impl Engine {
             if suggestions.iter().any(|s| s.signature.id() == hit.signature_id()) {
                 continue;
             }
-            let similarity = self.references[index]
+            let similarity = self.search().references[index]
                 .iter()
                 .flat_map(|reference| {
                     line_words.iter().map(move |line| crate::matcher::similarity(reference, line))

@@ -57,7 +57,8 @@ pub enum ErrorKind {
     /// The corpus has problems; every one found is listed, one per line when displayed.
     #[error("{}", display_problems(.0))]
     InvalidCorpus(Vec<Problem>),
-    /// The article search index could not be built.
+    /// The article search index could not be built. (The engine builds its index on the first
+    /// search and reports this there, as a warning in the results.)
     #[error("cannot build the article index")]
     ArticleIndex(#[source] Box<dyn std::error::Error + Send + Sync>),
 }

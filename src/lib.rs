@@ -19,9 +19,10 @@
 //! ```
 //!
 //! # Performance
-//! Build the engine once and reuse it: building compiles every regex, the anchor automaton and
-//! the article index. Matching is one automaton pass per event plus regex verification of the
-//! candidates only; see `benches/` for measured figures.
+//! Build the engine once and reuse it: building checks every pattern and builds the anchor
+//! automaton; each regex is compiled the first time an event makes its signature a candidate, and
+//! the article index on the first search. Matching is one automaton pass per event plus regex
+//! verification of the candidates only; see `benches/` for measured figures.
 //!
 //! # Untrusted input
 //! Matching never fails and never panics on input. Regexes are linear-time (no backtracking),

@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use crate::compile::{Compiled, CompiledConditions, CompiledSignature, Role, captures_of, words};
+use crate::compile::{
+    Compiled, CompiledConditions, CompiledSignature, OTHER_WORD, Role, captures_of, word_slices,
+};
 use crate::normalize::{Event, Evidence, EvidenceKind};
 
 /// The longest event prefix compared with templates, in bytes: caps fuzzy work per event.
@@ -66,15 +68,37 @@ pub(crate) fn find_hits(
     }
     // Fuzzy matching is the fallback for wording drift: an event that some signature explains
     // exactly is not handed to a merely similar one.
-    if !hits.is_empty() {
+    if !hits.is_empty() || keyworded.is_empty() {
         return hits;
     }
+    let lines = fuzzy_lines(compiled, event.text());
     for signature in keyworded.into_iter().take(MAX_FUZZY_CANDIDATES) {
-        if let Some(hit) = fuzzy(compiled, signature, event, evidence) {
+        if let Some(hit) = fuzzy(compiled, signature, event, evidence, &lines) {
             hits.push(hit);
         }
     }
     hits
+}
+
+/// The lines of an event compared with templates (within the fuzzy caps), each with its range
+/// in the event text and its words as template-word numbers; lines without words are left out.
+fn fuzzy_lines(compiled: &Compiled, text: &str) -> Vec<(Range<usize>, Vec<u32>)> {
+    let limit = floor_char_boundary(text, MAX_FUZZY_BYTES);
+    let mut lines = Vec::new();
+    let mut offset = 0;
+    for line in text[..limit].split('\n').take(MAX_FUZZY_LINES) {
+        let range = offset..offset + line.len();
+        offset += line.len() + 1;
+        let lower = line.to_ascii_lowercase();
+        let words: Vec<u32> = word_slices(&lower)
+            .take(MAX_FUZZY_LINE_WORDS)
+            .map(|word| compiled.word_ids.get(word).copied().unwrap_or(OTHER_WORD))
+            .collect();
+        if !words.is_empty() {
+            lines.push((range, words));
+        }
+    }
+    lines
 }
 
 type Candidates = (Vec<(usize, Vec<String>)>, Vec<usize>);
@@ -135,8 +159,8 @@ fn verify(
     let signature = &compiled.signatures[index];
     let text = event.text();
     let mut ranges = Vec::new();
-    for regex in &signature.all {
-        ranges.push(regex.find(text)?.range());
+    for pattern in &signature.all {
+        ranges.push(pattern.regex_for(text).find(text)?.range());
     }
     let mut any_matched = None;
     if !signature.any.is_empty() {
@@ -144,11 +168,11 @@ fn verify(
             .any
             .iter()
             .enumerate()
-            .find_map(|(index, regex)| Some((index, regex.find(text)?)))?;
+            .find_map(|(index, pattern)| Some((index, pattern.regex_for(text).find(text)?)))?;
         any_matched = Some(index);
         ranges.push(found.range());
     }
-    if signature.none.iter().any(|regex| regex.is_match(text)) {
+    if signature.none.iter().any(|pattern| pattern.regex_for(text).is_match(text)) {
         return None;
     }
     let mut url_variables = BTreeMap::new();
@@ -156,8 +180,8 @@ fn verify(
         return None;
     }
     let mut variables = BTreeMap::new();
-    for regex in signature.all.iter().chain(&signature.any) {
-        captures_of(regex, text, &mut variables);
+    for pattern in signature.all.iter().chain(&signature.any) {
+        captures_of(pattern, text, &mut variables);
     }
     let boosts = boosts_held(signature, evidence, &mut url_variables);
     anchors.sort();
@@ -175,23 +199,20 @@ fn verify(
     })
 }
 
-fn fuzzy(compiled: &Compiled, index: usize, event: &Event, evidence: &[Evidence]) -> Option<Hit> {
+fn fuzzy(
+    compiled: &Compiled,
+    index: usize,
+    event: &Event,
+    evidence: &[Evidence],
+    lines: &[(Range<usize>, Vec<u32>)],
+) -> Option<Hit> {
     let signature = &compiled.signatures[index];
     if signature.templates.is_empty() {
         return None;
     }
     let text = event.text();
-    let limit = floor_char_boundary(text, MAX_FUZZY_BYTES);
     let mut best: Option<(f64, Range<usize>)> = None;
-    let mut offset = 0;
-    for line in text[..limit].split('\n').take(MAX_FUZZY_LINES) {
-        let range = offset..offset + line.len();
-        offset += line.len() + 1;
-        let line_words = words(&line.to_ascii_lowercase());
-        if line_words.is_empty() {
-            continue;
-        }
-        let line_words = &line_words[..line_words.len().min(MAX_FUZZY_LINE_WORDS)];
+    for (range, line_words) in lines {
         for template in &signature.templates {
             if !could_be_similar(template, line_words) {
                 continue;
@@ -206,7 +227,7 @@ fn fuzzy(compiled: &Compiled, index: usize, event: &Event, evidence: &[Evidence]
     if similarity < MIN_FUZZY_SIMILARITY {
         return None;
     }
-    if signature.none.iter().any(|regex| regex.is_match(text)) {
+    if signature.none.iter().any(|pattern| pattern.regex_for(text).is_match(text)) {
         return None;
     }
     let mut url_variables = BTreeMap::new();
@@ -231,8 +252,8 @@ fn fuzzy(compiled: &Compiled, index: usize, event: &Event, evidence: &[Evidence]
 /// A necessary condition for [`MIN_FUZZY_SIMILARITY`], checked in linear time: a line (or the part
 /// of it a template could align with) that is that similar shares most of its words with the
 /// template. Nearly every line fails it, so edit distances run only where they can succeed.
-fn could_be_similar(template: &crate::compile::Template, line: &[String]) -> bool {
-    let shared = line.iter().filter(|word| template.vocabulary.contains(*word)).count();
+fn could_be_similar(template: &crate::compile::Template, line: &[u32]) -> bool {
+    let shared = line.iter().filter(|word| template.vocabulary.binary_search(word).is_ok()).count();
     let needed = template.words.len().min(line.len());
     // 0.6 leaves room for the edits a 0.75 similarity allows, in any window.
     shared * 10 >= needed * 6
@@ -245,7 +266,7 @@ const MIN_TRUNCATED_WORDS: usize = 8;
 /// comparing word sequences with normalized Levenshtein distance over words. A line that holds
 /// only the start of a long message (pasted messages are often cut) is compared with the
 /// template's start, at a small discount for what is missing.
-pub(crate) fn similarity(template: &[String], line: &[String]) -> f64 {
+pub(crate) fn similarity<T: PartialEq>(template: &[T], line: &[T]) -> f64 {
     if template.is_empty() || line.is_empty() {
         return 0.0;
     }
@@ -279,14 +300,25 @@ pub(crate) fn similarity(template: &[String], line: &[String]) -> f64 {
     best
 }
 
-fn word_similarity(a: &[String], b: &[String]) -> f64 {
+fn word_similarity<T: PartialEq>(a: &[T], b: &[T]) -> f64 {
     let longest = a.len().max(b.len());
     if longest == 0 {
         return 1.0;
     }
-    let a: Vec<&String> = a.iter().collect();
-    let b: Vec<&String> = b.iter().collect();
-    1.0 - strsim::generic_levenshtein(&a, &b) as f64 / longest as f64
+    1.0 - strsim::generic_levenshtein(&Words(a), &Words(b)) as f64 / longest as f64
+}
+
+/// A word slice as strsim's generic edit distance takes it (a reference that iterates), so
+/// comparing word numbers needs no copy.
+struct Words<'a, T>(&'a [T]);
+
+impl<'a, T> IntoIterator for &Words<'a, T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
 }
 
 fn conditions_hold(
@@ -338,13 +370,13 @@ fn condition_results(
         });
         results.push(("url_host", held));
     }
-    if let Some(regex) = &conditions.url_path {
+    if let Some(pattern) = &conditions.url_path {
         let mut held = false;
         for item in evidence {
             if let EvidenceKind::Url { path, .. } = item.kind() {
-                if let Some(captures) = regex.captures(path) {
+                if let Some(captures) = pattern.regex_for(path).captures(path) {
                     held = true;
-                    for name in regex.capture_names().flatten() {
+                    for name in pattern.names() {
                         if let Some(group) = captures.name(name) {
                             variables
                                 .entry(name.to_string())
@@ -375,7 +407,7 @@ mod tests {
     use super::*;
 
     fn w(text: &str) -> Vec<String> {
-        words(text)
+        crate::compile::words(text)
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::ascii::Dual;
 use super::mapped::{Edit, SegmentKind};
 
 static ANSI: LazyLock<Regex> = LazyLock::new(|| {
@@ -16,7 +17,7 @@ static ANSI: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the built-in ANSI pattern is valid")
 });
 
-static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+static PREFIX: LazyLock<Dual> = LazyLock::new(|| {
     let months = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec";
     let pattern = format!(
         r"(?x)^(?:
@@ -26,14 +27,13 @@ static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
         | \[?(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|CRITICAL|FATAL|PANIC)\]?(?::|\ +-\ |\ )
         )[\ \t]*",
     );
-    Regex::new(&pattern).expect("the built-in prefix pattern is valid")
+    Dual::new(&pattern)
 });
 
 /// Container prefixes (`kubectl logs --prefix`, `docker compose logs`) stand on every line of a
 /// record, so they neither start a new record nor count towards a traceback frame's indent.
-static CONTAINER_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\ \t]*(?:\[pod/[^\]\s]+\]|[A-Za-z0-9_.\-]+\ *\||\d{1,6}\ *\|)(?:\ |$)")
-        .expect("the built-in container prefix pattern is valid")
+static CONTAINER_PREFIX: LazyLock<Dual> = LazyLock::new(|| {
+    Dual::new(r"^[\ \t]*(?:\[pod/[^\]\s]+\]|[A-Za-z0-9_.\-]+\ *\||\d{1,6}\ *\|)(?:\ |$)")
 });
 
 static ESCAPE: LazyLock<Regex> = LazyLock::new(|| {
@@ -41,13 +41,24 @@ static ESCAPE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("the built-in escape pattern is valid")
 });
 
-static BLANKS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[ \t]+").expect("the built-in blank pattern is valid"));
-
 /// Edits that delete ANSI escape sequences and carriage returns, and turn other control
 /// characters (NUL included) into spaces.
 pub(crate) fn strip_controls(line: &str) -> Vec<Edit> {
-    if !line.bytes().any(|b| b < 0x20 && b != b'\t' || b == 0x7f || b == 0xc2 || b == 0xef) {
+    // Bytes that can start a match: control characters but tab, DEL, and the lead bytes of
+    // U+00A0 and U+FEFF.
+    const STARTS: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut byte = 0;
+        while byte < 256 {
+            table[byte] = byte < 0x20 && byte != b'\t' as usize
+                || byte == 0x7f
+                || byte == 0xc2
+                || byte == 0xef;
+            byte += 1;
+        }
+        table
+    };
+    if !line.bytes().any(|b| STARTS[usize::from(b)]) {
         return Vec::new();
     }
     ANSI.captures_iter(line)
@@ -71,12 +82,17 @@ pub(crate) fn strip_prefixes(line: &str) -> (Vec<Edit>, bool) {
     // Each step consumes at least one byte, so this ends.
     loop {
         let rest = &line[end..];
-        if let Some(found) = CONTAINER_PREFIX.find(rest).filter(|found| !found.is_empty()) {
+        if let Some(found) =
+            CONTAINER_PREFIX.pick(rest).find(rest).filter(|found| !found.is_empty())
+        {
             end += found.end();
             continue;
         }
         let blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
-        if let Some(found) = PREFIX.find(&rest[blanks..]).filter(|found| !found.is_empty()) {
+        let unblanked = &rest[blanks..];
+        if let Some(found) =
+            PREFIX.pick(unblanked).find(unblanked).filter(|found| !found.is_empty())
+        {
             end += blanks + found.end();
             had_record_prefix = true;
             continue;
@@ -120,13 +136,21 @@ pub(crate) fn unescape(line: &str) -> Vec<Edit> {
 /// Edits that trim the line and fold runs of blanks into one space.
 pub(crate) fn fold_blanks(line: &str) -> Vec<Edit> {
     let mut edits = Vec::new();
-    for m in BLANKS.find_iter(line) {
-        let range = m.range();
+    let bytes = line.as_bytes();
+    let is_blank = |b: u8| b == b' ' || b == b'\t';
+    let mut index = 0;
+    // Every maximal run of spaces and tabs.
+    while let Some(offset) = bytes[index..].iter().position(|b| is_blank(*b)) {
+        let start = index + offset;
+        let end =
+            bytes[start..].iter().position(|b| !is_blank(*b)).map_or(bytes.len(), |n| start + n);
+        let range = start..end;
         if range.start == 0 || range.end == line.len() {
             edits.push(Edit::delete(range));
-        } else if m.as_str() != " " {
+        } else if &line[range.clone()] != " " {
             edits.push(Edit { range, replacement: " ", kind: SegmentKind::Replaced });
         }
+        index = end;
     }
     edits
 }

@@ -3,7 +3,9 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+
+use super::ascii::Alternatives;
 
 /// What kind of host a URL points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -268,15 +270,41 @@ fn mask_path_ids(path: &str) -> String {
     out
 }
 
-static TEXT_EVIDENCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"(?x)
-        \b(?P<exc>(?:[a-z_]+\.)*[A-Z][A-Za-z0-9_]*(?:Error|Exception))\b
-      | \b(?:model|model_group|model_name|deployment)["']?\s*[=:]\s*["']?(?P<model>[A-Za-z0-9][\w.:@/\-]{1,120})
-      | \bcustom_llm_provider["']?\s*[=:]\s*["']?(?P<provider>[a-z_]+)
-    "#,
-    )
-    .expect("the built-in evidence pattern is valid")
+/// The pattern behind [`text_evidence`] and the index of each named group.
+struct TextEvidence {
+    regex: Alternatives,
+    exc: usize,
+    model: usize,
+    provider: usize,
+    /// Literals one of which every match of `regex` contains: a line with none has no evidence.
+    required: AhoCorasick,
+}
+
+/// Exception classes, model names and providers, in order of precedence (an alternation).
+const TEXT_EVIDENCE_BRANCHES: [&str; 3] = [
+    r"\b(?P<exc>(?:[a-z_]+\.)*[A-Z][A-Za-z0-9_]*(?:Error|Exception))\b",
+    r#"\b(?:model|model_group|model_name|deployment)["']?\s*[=:]\s*["']?(?P<model>[A-Za-z0-9][\w.:@/\-]{1,120})"#,
+    r#"\bcustom_llm_provider["']?\s*[=:]\s*["']?(?P<provider>[a-z_]+)"#,
+];
+
+static TEXT_EVIDENCE: LazyLock<TextEvidence> = LazyLock::new(|| {
+    let regex = Alternatives::new(&TEXT_EVIDENCE_BRANCHES);
+    let group = |name: &str| regex.index(name);
+    TextEvidence {
+        exc: group("exc"),
+        model: group("model"),
+        provider: group("provider"),
+        // `exc` ends in one of the first two, `model` starts with one of the next two (which cover
+        // `model_group` and `model_name`), `provider` starts with the last.
+        // A DFA without a prefilter: these letters are common, and a prefilter that keeps
+        // stopping costs more than scanning every byte.
+        required: AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::DFA))
+            .prefilter(false)
+            .build(["Error", "Exception", "model", "deployment", "custom_llm_provider"])
+            .expect("built-in literals build an automaton"),
+        regex,
+    }
 });
 
 /// Provider names as they appear in LiteLLM's `<Provider>Exception` tags and model prefixes.
@@ -342,34 +370,45 @@ fn canonical_provider(name: &str) -> Option<&'static str> {
 
 /// Evidence found in a normalized line: (byte range in the line, kind).
 pub(crate) fn text_evidence(line: &str) -> Vec<(std::ops::Range<usize>, EvidenceKind)> {
-    if !line.contains(['E', 'e', 'm', 'c', 'd']) {
+    let evidence = &*TEXT_EVIDENCE;
+    if !evidence.required.is_match(line) {
         return Vec::new();
     }
     let mut found = Vec::new();
-    for captures in TEXT_EVIDENCE.captures_iter(line) {
-        if let Some(exception) = captures.name("exc") {
-            let name = exception.as_str();
-            found.push((exception.range(), EvidenceKind::Exception(name.to_string())));
+    let regex = evidence.regex.pick(line);
+    for candidate in regex.find_iter(line) {
+        let branch = candidate.pattern().as_usize();
+        if branch == evidence.exc {
+            // The group is the whole match: only word boundaries stand around it.
+            let exception = candidate.range();
+            let name = &line[exception.clone()];
+            found.push((exception.clone(), EvidenceKind::Exception(name.to_string())));
             if let Some(tag) = name.strip_suffix("Exception") {
                 if let Some(provider) = canonical_provider(tag) {
-                    found.push((exception.range(), EvidenceKind::Provider(provider.to_string())));
+                    found.push((exception, EvidenceKind::Provider(provider.to_string())));
                 }
             }
-        } else if let Some(model) = captures.name("model") {
-            let name = model.as_str().trim_end_matches(['.', ',', ':']);
+        } else if branch == evidence.model {
+            let Some(model) = Alternatives::group(regex, line, &candidate, "model") else {
+                continue;
+            };
+            let name = line[model.clone()].trim_end_matches(['.', ',', ':']);
             if name.starts_with('<') {
                 continue;
             }
-            let range = model.start()..model.start() + name.len();
+            let range = model.start..model.start + name.len();
             found.push((range.clone(), EvidenceKind::Model(name.to_string())));
             if let Some((prefix, _)) = name.split_once('/') {
                 if let Some(provider) = canonical_provider(prefix) {
                     found.push((range, EvidenceKind::Provider(provider.to_string())));
                 }
             }
-        } else if let Some(provider) = captures.name("provider") {
-            if let Some(canonical) = canonical_provider(provider.as_str()) {
-                found.push((provider.range(), EvidenceKind::Provider(canonical.to_string())));
+        } else if branch == evidence.provider {
+            let Some(provider) = Alternatives::group(regex, line, &candidate, "provider") else {
+                continue;
+            };
+            if let Some(canonical) = canonical_provider(&line[provider.clone()]) {
+                found.push((provider, EvidenceKind::Provider(canonical.to_string())));
             }
         }
     }
@@ -399,6 +438,90 @@ mod tests {
             "localhost host localhost; path /v1"
         );
         assert_eq!(url_evidence("http://10.1.2.3:11434/api/chat").1, None);
+    }
+
+    /// What `text_evidence` found before it ran one regex per branch: captures of the whole
+    /// alternation.
+    fn reference(regex: &regex::Regex, line: &str) -> Vec<(std::ops::Range<usize>, EvidenceKind)> {
+        let mut found = Vec::new();
+        for captures in regex.captures_iter(line) {
+            if let Some(exception) = captures.name("exc") {
+                let name = exception.as_str();
+                found.push((exception.range(), EvidenceKind::Exception(name.to_string())));
+                if let Some(provider) = name.strip_suffix("Exception").and_then(canonical_provider)
+                {
+                    found.push((exception.range(), EvidenceKind::Provider(provider.to_string())));
+                }
+            } else if let Some(model) = captures.name("model") {
+                let name = model.as_str().trim_end_matches(['.', ',', ':']);
+                if name.starts_with('<') {
+                    continue;
+                }
+                let range = model.start()..model.start() + name.len();
+                found.push((range.clone(), EvidenceKind::Model(name.to_string())));
+                if let Some((prefix, _)) = name.split_once('/') {
+                    if let Some(provider) = canonical_provider(prefix) {
+                        found.push((range, EvidenceKind::Provider(provider.to_string())));
+                    }
+                }
+            } else if let Some(provider) = captures.name("provider") {
+                if let Some(canonical) = canonical_provider(provider.as_str()) {
+                    found.push((provider.range(), EvidenceKind::Provider(canonical.to_string())));
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn the_branches_are_the_pattern_that_was_one_alternation() {
+        let original = r#"(?x)
+        \b(?P<exc>(?:[a-z_]+\.)*[A-Z][A-Za-z0-9_]*(?:Error|Exception))\b
+      | \b(?:model|model_group|model_name|deployment)["']?\s*[=:]\s*["']?(?P<model>[A-Za-z0-9][\w.:@/\-]{1,120})
+      | \bcustom_llm_provider["']?\s*[=:]\s*["']?(?P<provider>[a-z_]+)
+    "#;
+        let parse = |pattern: &str| regex_syntax::Parser::new().parse(pattern).unwrap();
+        assert_eq!(parse(&TEXT_EVIDENCE_BRANCHES.join("|")), parse(original));
+    }
+
+    #[test]
+    fn one_regex_per_branch_finds_what_the_alternation_found() {
+        let fragments = [
+            "litellm.NotFoundError: ",
+            "AzureException ",
+            "model=azure/gpt-4o ",
+            "model: <num> ",
+            "deployment='d1' ",
+            "custom_llm_provider=vertex_ai ",
+            "model_group=\"g\" ",
+            "é",
+            "ÉError ",
+            "xError ",
+            "Error",
+            "a.b.ValueError ",
+            " ",
+            "=",
+            "\"",
+            "model",
+            "Exception",
+            "_",
+            ".",
+        ];
+        let regex = regex::Regex::new(&TEXT_EVIDENCE_BRANCHES.join("|")).unwrap();
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..3000 {
+            let mut line = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            for _ in 0..(seed % 8) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                line.push_str(fragments[(seed % fragments.len() as u64) as usize]);
+            }
+            assert_eq!(text_evidence(&line), reference(&regex, &line), "{line:?}");
+        }
     }
 
     #[test]

@@ -66,10 +66,11 @@ impl MappedText {
         &self.text
     }
 
-    /// Applies `edits` (sorted by start, non-overlapping, on char boundaries).
-    pub(crate) fn apply(&self, edits: &[Edit]) -> MappedText {
+    /// Applies `edits` (sorted by start, non-overlapping, on char boundaries). Without edits the
+    /// text is returned as it is, with no copy.
+    pub(crate) fn apply(self, edits: &[Edit]) -> MappedText {
         if edits.is_empty() {
-            return self.clone();
+            return self;
         }
         let mut out = MappedText {
             text: String::with_capacity(self.text.len()),
@@ -272,7 +273,7 @@ mod tests {
             kind: SegmentKind::Secret,
         }]);
         assert_eq!(redacted.as_str(), "xx key=<secret> at 2024-01-01");
-        let masked = redacted.apply(&[
+        let masked = redacted.clone().apply(&[
             Edit::delete(0..3),
             Edit { range: 19..29, replacement: "<ts>", kind: SegmentKind::Replaced },
         ]);

@@ -5,6 +5,7 @@
 //! prefixes; undo string escapes; mask volatile values; fold blanks. Then lines are grouped into
 //! events (tracebacks, JSON bodies, single lines) by [`segment::Segmenter`].
 
+mod ascii;
 mod clean;
 mod evidence;
 pub(crate) mod mapped;
@@ -14,6 +15,7 @@ mod volatile;
 
 use std::ops::Range;
 
+pub(crate) use ascii::restrict_to_ascii;
 pub(crate) use evidence::PROVIDERS;
 pub use evidence::{EvidenceKind, HostKind};
 use mapped::{Edit, MappedText, SegmentKind};
@@ -263,16 +265,17 @@ impl LineNormalizer {
     ) -> Line {
         self.lines_seen += 1;
         let number = self.lines_seen;
-        let original = MappedText::new(raw, origin);
-        let cleaned = original.apply(&clean::strip_controls(raw));
+        let cleaned = MappedText::new(raw, origin).apply(&clean::strip_controls(raw));
         let display = self.redact(cleaned, number, redactions);
         let (prefix_edits, had_prefix) = clean::strip_prefixes(display.as_str());
-        let unprefixed = display.apply(&prefix_edits);
+        let unprefixed = display.clone().apply(&prefix_edits);
         let indent =
             unprefixed.as_str().len() - unprefixed.as_str().trim_start_matches([' ', '\t']).len();
-        let unescaped = unprefixed.apply(&clean::unescape(unprefixed.as_str()));
-        let masked = mask_volatile(&unescaped, number, evidence);
-        let text = masked.apply(&clean::fold_blanks(masked.as_str()));
+        let escapes = clean::unescape(unprefixed.as_str());
+        let unescaped = unprefixed.apply(&escapes);
+        let masked = mask_volatile(unescaped, number, evidence);
+        let blanks = clean::fold_blanks(masked.as_str());
+        let text = masked.apply(&blanks);
         for (range, kind) in evidence::text_evidence(text.as_str()) {
             let span =
                 Span::new(text.to_original_start(range.start), text.to_original_end(range.end));
@@ -334,7 +337,7 @@ impl LineNormalizer {
     }
 }
 
-fn mask_volatile(text: &MappedText, number: usize, evidence: &mut Vec<Evidence>) -> MappedText {
+fn mask_volatile(text: MappedText, number: usize, evidence: &mut Vec<Evidence>) -> MappedText {
     let line = text.as_str();
     let mut edits = Vec::new();
     for item in volatile::scan(line) {

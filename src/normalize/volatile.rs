@@ -7,7 +7,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use super::ascii::{Alternatives, Dual};
 
 /// A placeholder kind and the text it puts in the normalized output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,38 +46,75 @@ pub(crate) enum Volatile {
     Status(Range<usize>, u16),
 }
 
-static VOLATILE: LazyLock<Regex> = LazyLock::new(|| {
+/// The volatile-value alternatives and the pattern number of each.
+struct Scanner {
+    regex: Alternatives,
+    url: usize,
+    email: usize,
+    uuid: usize,
+    ts: usize,
+    ip: usize,
+    rid: usize,
+    path: usize,
+    hex: usize,
+}
+
+static VOLATILE: LazyLock<Scanner> = LazyLock::new(|| {
+    let branches = volatile_branches();
+    let regex = Alternatives::new(&branches.iter().map(String::as_str).collect::<Vec<_>>());
+    let group = |name: &str| regex.index(name);
+    Scanner {
+        url: group("url"),
+        email: group("email"),
+        uuid: group("uuid"),
+        ts: group("ts"),
+        ip: group("ip"),
+        rid: group("rid"),
+        path: group("path"),
+        hex: group("hex"),
+        regex,
+    }
+});
+
+/// Every volatile value, one named group per kind, in order of precedence (an alternation).
+fn volatile_branches() -> Vec<String> {
     let months = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec";
-    let pattern = format!(
-        r#"(?x)
-        (?P<url>\b[a-zA-Z][a-zA-Z0-9+.\-]{{1,15}}://(?:[^\s"'<>`)\]}}|\\]|<secret>)+)
-      | (?P<email>\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{{2,}}\b)
-      | (?P<uuid>\b[0-9a-fA-F]{{8}}-[0-9a-fA-F]{{4}}-[0-9a-fA-F]{{4}}-[0-9a-fA-F]{{4}}-[0-9a-fA-F]{{12}}\b)
-      | (?P<ts>\b\d{{4}}-\d{{2}}-\d{{2}}(?:[T\ ]\d{{2}}:\d{{2}}(?::\d{{2}}(?:[.,]\d+)?)?(?:Z|[+\-]\d{{2}}:?\d{{2}})?)?\b
-          | \b(?:{months})\ {{1,2}}\d{{1,2}}\ \d{{2}}:\d{{2}}:\d{{2}}\b
-          | \b\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?\b
-          | \b\d{{2}}/(?:{months})/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}}(?:\ [+\-]\d{{4}})?)
-      | (?P<ip>\b(?:\d{{1,3}}\.){{3}}\d{{1,3}}(?::\d{{1,5}})?\b
-          | \[?(?:[0-9a-fA-F]{{1,4}}:){{7}}[0-9a-fA-F]{{1,4}}\]?
-          | \[::1\](?::\d{{1,5}})?)
-      | (?P<rid>\b(?:chatcmpl|cmpl|req|msg|resp|run|call|toolu|batch|file|asst|thread|evt|gen|sess)[\-_][A-Za-z0-9]{{6,}}\b)
-      | (?P<path>(?:\.{{0,2}}/[\w.@+\-]+){{2,}}/?
-          | \b[A-Za-z]:\\[\w\\.\ \-]+)
-      | (?P<hex>\b[0-9a-fA-F]{{8,}}\b)
-      | (?P<num>\b\d+(?:\.\d+)*)
-    "#
-    );
-    Regex::new(&pattern).expect("the built-in volatile pattern is valid")
+    vec![
+        r#"(?P<url>\b[a-zA-Z][a-zA-Z0-9+.\-]{1,15}://(?:[^\s"'<>`)\]}|\\]|<secret>)+)"#.to_string(),
+        r"(?P<email>\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}\b)"
+            .to_string(),
+        r"(?P<uuid>\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b)"
+            .to_string(),
+        format!(
+            r"(?x)(?P<ts>\b\d{{4}}-\d{{2}}-\d{{2}}(?:[T\ ]\d{{2}}:\d{{2}}(?::\d{{2}}(?:[.,]\d+)?)?(?:Z|[+\-]\d{{2}}:?\d{{2}})?)?\b
+              | \b(?:{months})\ {{1,2}}\d{{1,2}}\ \d{{2}}:\d{{2}}:\d{{2}}\b
+              | \b\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?\b
+              | \b\d{{2}}/(?:{months})/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}}(?:\ [+\-]\d{{4}})?)"
+        ),
+        r"(?x)(?P<ip>\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?\b
+              | \[?(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\]?
+              | \[::1\](?::\d{1,5})?)"
+            .to_string(),
+        r"(?P<rid>\b(?:chatcmpl|cmpl|req|msg|resp|run|call|toolu|batch|file|asst|thread|evt|gen|sess)[\-_][A-Za-z0-9]{6,}\b)"
+            .to_string(),
+        r"(?x)(?P<path>(?:\.{0,2}/[\w.@+\-]+){2,}/?
+              | \b[A-Za-z]:\\[\w\\.\ \-]+)"
+            .to_string(),
+        r"(?P<hex>\b[0-9a-fA-F]{8,}\b)".to_string(),
+        r"(?P<num>\b\d+(?:\.\d+)*)".to_string(),
+    ]
+}
+
+static STATUS_BEFORE: LazyLock<Dual> = LazyLock::new(|| {
+    Dual::new(
+        r#"(?i)(?:status(?:[_\s]?code)?|code|http(?:/\d(?:\.\d)?)?|error|returned|got|with|received|response)[\s"':=(\[]{0,5}$"#,
+    )
 });
 
-static STATUS_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)(?:status(?:[_\s]?code)?|code|http(?:/\d(?:\.\d)?)?|error|returned|got|with|received|response)[\s"':=(\[]{0,5}$"#)
-        .expect("the built-in status pattern is valid")
-});
-
-static STATUS_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[\s:\-]{0,3}(?:too many requests|unauthori[sz]ed|forbidden|not found|bad request|internal server error|service unavailable|bad gateway|gateway time-?out|payment required|request time-?out|conflict|unprocessable|payload too large|request entity too large|overloaded|client error|server error|method not allowed)")
-        .expect("the built-in status pattern is valid")
+static STATUS_AFTER: LazyLock<Dual> = LazyLock::new(|| {
+    Dual::new(
+        r"(?i)^[\s:\-]{0,3}(?:too many requests|unauthori[sz]ed|forbidden|not found|bad request|internal server error|service unavailable|bad gateway|gateway time-?out|payment required|request time-?out|conflict|unprocessable|payload too large|request entity too large|overloaded|client error|server error|method not allowed)",
+    )
 });
 
 /// Roots that make a slash path a file path rather than an API route.
@@ -110,25 +147,26 @@ const FILE_ROOTS: &[&str] = &[
 pub(crate) fn scan(line: &str) -> Vec<Volatile> {
     let bytes = line.as_bytes();
     let mut found = Vec::new();
-    for captures in VOLATILE.captures_iter(line) {
-        let whole = captures.get(0).expect("group 0 always exists");
-        let range = whole.range();
-        let text = whole.as_str();
-        let placeholder = if captures.name("url").is_some() {
+    let scanner = &*VOLATILE;
+    for candidate in scanner.regex.pick(line).find_iter(line) {
+        let range = candidate.range();
+        let text = &line[range.clone()];
+        let group = candidate.pattern().as_usize();
+        let placeholder = if group == scanner.url {
             let trimmed = text.trim_end_matches(['.', ',', ';', ':', '!', '?']);
             found.push(Volatile::Mask(range.start..range.start + trimmed.len(), Placeholder::Url));
             continue;
-        } else if captures.name("email").is_some() {
+        } else if group == scanner.email {
             Placeholder::Email
-        } else if captures.name("uuid").is_some() {
+        } else if group == scanner.uuid {
             Placeholder::Uuid
-        } else if captures.name("ts").is_some() {
+        } else if group == scanner.ts {
             Placeholder::Timestamp
-        } else if captures.name("ip").is_some() {
+        } else if group == scanner.ip {
             Placeholder::Ip
-        } else if captures.name("rid").is_some() {
+        } else if group == scanner.rid {
             Placeholder::Id
-        } else if captures.name("path").is_some() {
+        } else if group == scanner.path {
             if !is_file_path(text, bytes, range.start) {
                 continue;
             }
@@ -139,7 +177,7 @@ pub(crate) fn scan(line: &str) -> Vec<Volatile> {
                 continue;
             }
             Placeholder::Path
-        } else if captures.name("hex").is_some() {
+        } else if group == scanner.hex {
             if !text.bytes().any(|b| b.is_ascii_digit())
                 || !text.bytes().any(|b| b.is_ascii_alphabetic())
             {
@@ -182,14 +220,14 @@ fn number_or_status(line: &str, range: Range<usize>) -> Volatile {
         if let Ok(code) = text.parse::<u16>() {
             let before = &line[floor_boundary(line, range.start.saturating_sub(24))..range.start];
             let after = &line[range.end..ceil_boundary(line, range.end + 40)];
-            let explicit = STATUS_AFTER.is_match(after)
+            let explicit = STATUS_AFTER.pick(after).is_match(after)
                 || before
                     .trim_end_matches(['"', '\'', ':', '=', ' ', '(', '['])
                     .to_ascii_lowercase()
                     .ends_with("code")
                 || before.to_ascii_lowercase().contains("status")
                 || before.to_ascii_lowercase().contains("http");
-            let contextual = STATUS_BEFORE.is_match(before);
+            let contextual = STATUS_BEFORE.pick(before).is_match(before);
             if (100..=599).contains(&code) && explicit || (400..=599).contains(&code) && contextual
             {
                 return Volatile::Status(range, code);
@@ -277,6 +315,7 @@ fn ceil_boundary(text: &str, mut index: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use regex::Regex;
 
     fn masked(line: &str) -> String {
         let mut out = String::new();
@@ -300,6 +339,86 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn the_branches_are_the_pattern_that_was_one_alternation() {
+        let months = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec";
+        let original = format!(
+            r#"(?x)
+        (?P<url>\b[a-zA-Z][a-zA-Z0-9+.\-]{{1,15}}://(?:[^\s"'<>`)\]}}|\\]|<secret>)+)
+      | (?P<email>\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{{2,}}\b)
+      | (?P<uuid>\b[0-9a-fA-F]{{8}}-[0-9a-fA-F]{{4}}-[0-9a-fA-F]{{4}}-[0-9a-fA-F]{{4}}-[0-9a-fA-F]{{12}}\b)
+      | (?P<ts>\b\d{{4}}-\d{{2}}-\d{{2}}(?:[T\ ]\d{{2}}:\d{{2}}(?::\d{{2}}(?:[.,]\d+)?)?(?:Z|[+\-]\d{{2}}:?\d{{2}})?)?\b
+          | \b(?:{months})\ {{1,2}}\d{{1,2}}\ \d{{2}}:\d{{2}}:\d{{2}}\b
+          | \b\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?\b
+          | \b\d{{2}}/(?:{months})/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}}(?:\ [+\-]\d{{4}})?)
+      | (?P<ip>\b(?:\d{{1,3}}\.){{3}}\d{{1,3}}(?::\d{{1,5}})?\b
+          | \[?(?:[0-9a-fA-F]{{1,4}}:){{7}}[0-9a-fA-F]{{1,4}}\]?
+          | \[::1\](?::\d{{1,5}})?)
+      | (?P<rid>\b(?:chatcmpl|cmpl|req|msg|resp|run|call|toolu|batch|file|asst|thread|evt|gen|sess)[\-_][A-Za-z0-9]{{6,}}\b)
+      | (?P<path>(?:\.{{0,2}}/[\w.@+\-]+){{2,}}/?
+          | \b[A-Za-z]:\\[\w\\.\ \-]+)
+      | (?P<hex>\b[0-9a-fA-F]{{8,}}\b)
+      | (?P<num>\b\d+(?:\.\d+)*)
+    "#
+        );
+        let parse = |pattern: &str| regex_syntax::Parser::new().parse(pattern).unwrap();
+        assert_eq!(parse(&volatile_branches().join("|")), parse(&original));
+    }
+
+    #[test]
+    fn the_alternatives_find_what_the_combined_pattern_finds() {
+        let combined = Regex::new(&volatile_branches().join("|")).unwrap();
+        let fragments = [
+            "https://a.b/c?d=1 ",
+            "a@b.io ",
+            "123e4567-e89b-12d3-a456-426614174000 ",
+            "2024-05-01T10:00:00Z ",
+            "May  1 10:00:00 ",
+            "10.0.0.1:80 ",
+            "[::1]:4000 ",
+            "chatcmpl-AbC123xyz ",
+            "/usr/lib/x.py ",
+            r"C:\x\y ",
+            "deadbeef12 ",
+            "42 ",
+            "-7 ",
+            "1.5.2 ",
+            "é",
+            "漢",
+            "x",
+            "_",
+            ".",
+            "/",
+            ":",
+            "-",
+            " ",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..3000 {
+            let mut line = String::new();
+            for _ in 0..(seed % 9) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                line.push_str(fragments[(seed % fragments.len() as u64) as usize]);
+            }
+            let expected: Vec<_> = combined
+                .captures_iter(&line)
+                .map(|captures| {
+                    let group = (1..captures.len()).find(|i| captures.get(*i).is_some()).unwrap();
+                    (captures.get(0).unwrap().range(), group - 1)
+                })
+                .collect();
+            let found: Vec<_> = VOLATILE
+                .regex
+                .pick(&line)
+                .find_iter(&line)
+                .map(|found| (found.range(), found.pattern().as_usize()))
+                .collect();
+            assert_eq!(found, expected, "{line:?}");
+        }
     }
 
     #[test]
