@@ -527,8 +527,12 @@ pub struct BatchRequest {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BatchItem {
-    /// The caller's tag, unique in the batch (1 to 128 bytes).
-    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 128))]
+    /// The caller's tag, unique in the batch: an identifier of 1 to 128 bytes; one that looks like
+    /// a secret is refused, since tags are echoed in the answer.
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 128, pattern = "^[A-Za-z0-9._:/#-]+$")
+    )]
     pub tag: String,
     /// The log.
     pub text: String,

@@ -27,6 +27,27 @@ const MAX_LIMIT: usize = 50;
 /// The longest batch tag, in bytes.
 const MAX_TAG_BYTES: usize = 128;
 
+/// Tags come back as keys of the answer, so a tag holding a secret would leave with it. A secret
+/// alone has no context to give it away, so besides what the redactor masks, a tag is refused
+/// when it has a password's punctuation or a run shaped like a random token.
+fn is_safe_tag(tag: &str) -> bool {
+    let identifier =
+        tag.bytes().all(|byte| byte.is_ascii_alphanumeric() || b"._:/#-".contains(&byte));
+    identifier && !has_token_run(tag) && crate::normalize(tag).redactions().is_empty()
+}
+
+/// A run of 16 or more letters and digits (with base64's `+/=`) that mixes two of upper case,
+/// lower case and digits, as generated keys and hex digests do and chosen names rarely do.
+fn has_token_run(tag: &str) -> bool {
+    tag.split(|c: char| !(c.is_ascii_alphanumeric() || "+/=".contains(c))).any(|run| {
+        let kinds = [u8::is_ascii_uppercase, u8::is_ascii_lowercase, u8::is_ascii_digit]
+            .iter()
+            .filter(|kind| run.bytes().any(|byte| kind(&byte)))
+            .count();
+        run.len() >= 16 && kinds >= 2
+    })
+}
+
 enum Body {
     Raw(Bytes),
     Json(MatchRequest),
@@ -201,6 +222,13 @@ pub(crate) async fn match_batch(
             return Err(ApiError::InvalidParameter(format!(
                 "each `tag` must be unique, non-empty and at most {MAX_TAG_BYTES} bytes"
             )));
+        }
+        if !is_safe_tag(&item.tag) {
+            return Err(ApiError::InvalidParameter(
+                "each `tag` must be an identifier (letters, digits and `._:/#-`) that does not look \
+                 like a secret, since tags are echoed in the answer"
+                    .to_owned(),
+            ));
         }
         let report =
             run_match(&state, &engine, Bytes::from(item.text.into_bytes()), options).await?;

@@ -179,6 +179,12 @@ async fn batch_results_are_keyed_by_tag() {
             .to_string();
     let (status, _, _) = send(post("/match/batch", "application/json", duplicate)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Tags are echoed, so a tag that is a secret is refused without being quoted.
+    let key = "sk-proj-Zq4Rt8Wm2Xy6Vb1Nc5Lk9Hj3Gf7Dd0Sa";
+    let secret_tag = serde_json::json!({"items": [{"tag": key, "text": AZURE_404}]}).to_string();
+    let (status, _, body) = send(post("/match/batch", "application/json", secret_tag)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("look like a secret") && !body.contains(&key[8..16]), "{body}");
 }
 
 #[tokio::test]

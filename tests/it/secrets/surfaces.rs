@@ -151,6 +151,38 @@ mod http {
         needles.assert_absent(corpus, &format!("the headers of {what}"), &headers);
     }
 
+    /// Batch tags are echoed as the answer's keys: every secret of the corpus offered as a tag is
+    /// refused, except a bare password of identifier characters (`CNRYAAANDFXCNK_4`), which has
+    /// nothing to tell it from a chosen name; RELIABILITY.md says so.
+    #[tokio::test]
+    async fn no_secret_is_taken_as_a_batch_tag() {
+        let corpus = corpus();
+        let app = router(AppState::new(crate::engine(), ServerConfig::default()));
+        let (mut offered, mut taken) = (0, Vec::new());
+        for secret in &corpus.secrets {
+            let token = secret.made.token();
+            if token.is_empty() || token.len() > 128 {
+                continue;
+            }
+            offered += 1;
+            let body = serde_json::json!({"items": [{"tag": token, "text": "x"}]}).to_string();
+            let (status, _, answer) =
+                send(&app, post("/match/batch", "application/json", body)).await;
+            if status != StatusCode::UNPROCESSABLE_ENTITY || answer.contains(token) {
+                taken.push((secret.family().name, token));
+            }
+        }
+        assert!(offered > 4000, "only {offered} secrets fit in a tag");
+        let shapeless =
+            |(family, token): &(&str, &str)| family.contains("password") && token.len() <= 24;
+        assert!(taken.iter().all(shapeless), "secrets taken as tags: {taken:?}");
+        assert!(
+            taken.len() * 200 < offered,
+            "{} of {offered} passwords taken as tags",
+            taken.len()
+        );
+    }
+
     /// Every route, answer and error, in process, with a trace-level subscriber recording what
     /// the service logs. Matching stays on this thread so the subscriber sees all of it.
     #[tokio::test]
@@ -222,6 +254,8 @@ mod http {
             errors.push(("signature".into(), get(&format!("/signatures/{encoded}"))));
             errors.push(("signature tag".into(), get(&format!("/signatures?tag={encoded}"))));
             errors.push(("no route".into(), get(&format!("/{encoded}"))));
+            let tagged = serde_json::json!({"items": [{"tag": secret, "text": "x"}]}).to_string();
+            errors.push(("batch tag".into(), post("/match/batch", "application/json", tagged)));
             errors.push(("405".into(), get(&format!("/match?text={encoded}"))));
             errors.push(("reload".into(), {
                 let mut request = Request::post("/admin/reload");
