@@ -30,10 +30,10 @@ const MAX_TAG_BYTES: usize = 128;
 /// Tags come back as keys of the answer, so a tag holding a secret would leave with it. A secret
 /// alone has no context to give it away, so besides what the redactor masks, a tag is refused
 /// when it has a password's punctuation or a run shaped like a random token.
-fn is_safe_tag(tag: &str) -> bool {
+fn is_safe_tag(engine: &Engine, tag: &str) -> bool {
     let identifier =
         tag.bytes().all(|byte| byte.is_ascii_alphanumeric() || b"._:/#-".contains(&byte));
-    identifier && !has_token_run(tag) && crate::normalize(tag).redactions().is_empty()
+    identifier && !has_token_run(tag) && engine.normalize(tag).redactions().is_empty()
 }
 
 /// A run of 16 or more letters and digits (with base64's `+/=`) that mixes two of upper case,
@@ -223,7 +223,7 @@ pub(crate) async fn match_batch(
                 "each `tag` must be unique, non-empty and at most {MAX_TAG_BYTES} bytes"
             )));
         }
-        if !is_safe_tag(&item.tag) {
+        if !is_safe_tag(&engine, &item.tag) {
             return Err(ApiError::InvalidParameter(
                 "each `tag` must be an identifier (letters, digits and `._:/#-`) that does not look \
                  like a secret, since tags are echoed in the answer"
