@@ -13,6 +13,7 @@ fn main() -> ExitCode {
     } else {
         subscriber.init();
     }
+    cli::install_panic_hook();
     match cli::run() {
         Ok(code) => code,
         Err(error) => {

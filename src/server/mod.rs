@@ -121,8 +121,15 @@ impl AppState {
 
 /// The application: every route with its layers.
 pub fn router(state: AppState) -> Router {
+    router_with(state, Router::new())
+}
+
+/// The application with routes of the embedder's own beside errsig's, behind the same layers
+/// (tracing without bodies, panics to 500, load shedding, timeouts, body limit, metrics). Their
+/// paths must differ from errsig's: axum panics on overlapping routes when the router is built.
+pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
     let config = Arc::clone(&state.config);
-    let mut api = Router::new()
+    let mut api = extra
         .route("/match", post(routes::match_log))
         .route("/match/batch", post(routes::match_batch))
         .route("/search", get(routes::search))

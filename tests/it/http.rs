@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use errsig::server::{AppState, ServerConfig, router};
+use errsig::server::{AppState, ServerConfig, router, router_with};
 use expect_test::{Expect, expect};
 use tower::ServiceExt;
 
@@ -185,6 +185,33 @@ async fn batch_results_are_keyed_by_tag() {
     let (status, _, body) = send(post("/match/batch", "application/json", secret_tag)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("look like a secret") && !body.contains(&key[8..16]), "{body}");
+}
+
+#[tokio::test]
+async fn a_panicking_handler_costs_only_its_own_request() {
+    let secret = "sk-proj-Pn4Qr8Ws2Xv6Yb1Zc5Lm9Kj3Hg7Fd0Te";
+    let boom = axum::Router::new().route(
+        "/boom",
+        axum::routing::post(move |body: String| async move {
+            if !body.is_empty() {
+                panic!("handler failed on {body} with {secret}");
+            }
+            StatusCode::NO_CONTENT
+        }),
+    );
+    let app = router_with(AppState::new(crate::engine(), ServerConfig::default()), boom);
+    let request = post("/boom", "text/plain", format!("pasted log with {secret}"));
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    let body = String::from_utf8_lossy(&body);
+    assert!(body.contains(r#""code":"internal""#), "{body}");
+    assert!(!body.contains("pasted") && !body.contains(&secret[8..20]), "{body}");
+    // The same router goes on answering.
+    let response = app.clone().oneshot(post("/match", "text/plain", AZURE_404)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let response = app.oneshot(get("/healthz")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
 }
 
 #[tokio::test]
