@@ -10,9 +10,10 @@ use super::mapped::{Edit, SegmentKind};
 
 static ANSI: LazyLock<Regex> = LazyLock::new(|| {
     // CSI sequences, OSC sequences ended by BEL or ST, lone two-byte escapes, and CR (deleted);
-    // other control characters and odd blanks (turned into spaces, so prefixes are seen).
+    // other control characters, odd blanks and box-drawing characters (turned into spaces, so
+    // prefixes are seen and a message framed by a terminal panel's borders reads as text).
     Regex::new(
-        r"(?P<esc>\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]|\r)|[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f\u{a0}\u{feff}\x1b]+",
+        r"(?P<esc>\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]|\r)|[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f\u{a0}\u{feff}\x1b\u{2500}-\u{257f}]+",
     )
     .expect("the built-in ANSI pattern is valid")
 });
@@ -45,7 +46,7 @@ static ESCAPE: LazyLock<Regex> = LazyLock::new(|| {
 /// characters (NUL included) into spaces.
 pub(crate) fn strip_controls(line: &str) -> Vec<Edit> {
     // Bytes that can start a match: control characters but tab, DEL, and the lead bytes of
-    // U+00A0 and U+FEFF.
+    // U+00A0, U+FEFF and the box-drawing block (U+2500..U+257F).
     const STARTS: [bool; 256] = {
         let mut table = [false; 256];
         let mut byte = 0;
@@ -53,6 +54,7 @@ pub(crate) fn strip_controls(line: &str) -> Vec<Edit> {
             table[byte] = byte < 0x20 && byte != b'\t' as usize
                 || byte == 0x7f
                 || byte == 0xc2
+                || byte == 0xe2
                 || byte == 0xef;
             byte += 1;
         }

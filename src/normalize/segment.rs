@@ -285,13 +285,24 @@ pub(crate) fn build_event(lines: &[Line], base: usize, closed: Closed) -> Event 
     let mut text = MappedText::default();
     let mut focus = 0;
     let mut first = true;
+    let mut strings = StringState::default();
     for index in closed.lines.clone() {
         let line = &lines[index - base];
         if index == closed.focus_line {
             focus = text.as_str().len() + usize::from(!first);
         }
+        // JSON and Python reprs never hold a raw line break inside a string: one there was put
+        // by a terminal or a log viewer wrapping the line, so the string is rejoined.
+        let separator = match () {
+            () if first => "",
+            () if closed.kind == EventKind::JsonBody && strings.inside() => " ",
+            () => "\n",
+        };
         let newline = line.span.start().saturating_sub(1)..line.span.start();
-        text.push(if first { "" } else { "\n" }, newline, &line.text);
+        text.push(separator, newline, &line.text);
+        if closed.kind == EventKind::JsonBody {
+            strings.scan(line.text.as_str());
+        }
         first = false;
     }
     let first_line = lines[closed.lines.start - base].number;
@@ -301,6 +312,39 @@ pub(crate) fn build_event(lines: &[Line], base: usize, closed: Closed) -> Event 
     }
     let focus = focus.min(text.as_str().len());
     Event { kind: closed.kind, first_line, last_line, text, focus }
+}
+
+/// Whether a JSON body (or a Python dict repr) is inside a string literal, line after line.
+/// Quotes count only from the first `{` or `[`, so an apostrophe in the text before the body
+/// does not open a string.
+#[derive(Debug, Default)]
+struct StringState {
+    in_body: bool,
+    quote: Option<u8>,
+    escaped: bool,
+}
+
+impl StringState {
+    fn inside(&self) -> bool {
+        self.quote.is_some()
+    }
+
+    fn scan(&mut self, text: &str) {
+        for byte in text.bytes() {
+            if !self.in_body {
+                self.in_body = byte == b'{' || byte == b'[';
+                continue;
+            }
+            match self.quote {
+                Some(_) if self.escaped => self.escaped = false,
+                Some(_) if byte == b'\\' => self.escaped = true,
+                Some(quote) if byte == quote => self.quote = None,
+                Some(_) => {}
+                None if byte == b'"' || byte == b'\'' => self.quote = Some(byte),
+                None => {}
+            }
+        }
+    }
 }
 
 /// Where a JSON-lines record's message starts: the value of its innermost `message`, else `msg`,

@@ -186,3 +186,32 @@ fn a_traceback_without_its_header_is_still_one_event() {
         [(EventKind::Traceback, (1, 3))]
     );
 }
+
+#[test]
+fn a_string_wrapped_across_lines_of_a_json_body_is_rejoined() {
+    // A terminal wrapped the message (and framed it with a panel border).
+    let wrapped = "Error code: 400 - {'error': {'message': \"Unsupported parameter: 'max_tokens' is not supported. Use │\n│ 'max_completion_tokens' instead.\", 'code': 'unsupported_parameter'}}";
+    let found = events(wrapped);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, EventKind::JsonBody);
+    assert!(
+        found[0].2.contains("Use 'max_completion_tokens' instead."),
+        "the wrap is rejoined with a space and the borders are gone: {:?}",
+        found[0].2
+    );
+    // Lines of a pretty-printed body end outside strings and stay lines, even when an
+    // apostrophe stands before the body.
+    let pretty = "Can't call the model: {\n  \"error\": {\n    \"message\": \"it's gone\",\n    \"code\": 404\n  }\n}";
+    let found = events(pretty);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].2.lines().count(), 6, "{:?}", found[0].2);
+}
+
+#[test]
+fn box_drawing_borders_are_blanks() {
+    let framed =
+        "╭──────── Error ────────╮\n│ Incorrect API key provided │\n╰───────────────────────╯";
+    let lines: Vec<String> = events(framed).into_iter().map(|(_, _, text)| text).collect();
+    assert!(lines.iter().any(|line| line == "Incorrect API key provided"), "{lines:?}");
+    assert!(lines.iter().all(|line| !line.contains('│') && !line.contains('─')), "{lines:?}");
+}
