@@ -74,7 +74,12 @@ ERRSIG=target/release/errsig
 # External tools.
 RG=$(command -v rg || true)
 if [ -z "$RG" ] && [ "$INSTALL" = 1 ]; then
-  apt-get install -y -qq ripgrep >/dev/null && RG=$(command -v rg)
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo=sudo
+  # A fresh machine may have empty package lists: update them when the first try fails.
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ripgrep >/dev/null 2>&1 ||
+    { $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ripgrep >/dev/null; }
+  RG=$(command -v rg)
 fi
 if [ ! -x "$DRAIN3_VENV/bin/python" ] && [ "$INSTALL" = 1 ]; then
   python3 -m venv "$DRAIN3_VENV" && "$DRAIN3_VENV/bin/pip" install -q "drain3==$DRAIN3_VERSION"
