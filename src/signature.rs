@@ -42,8 +42,31 @@ pub struct Tags {
     pub tool: String,
     /// Providers involved (`azure`, `openai`, ...).
     pub providers: Vec<String>,
-    /// The problem area (`auth`, `config`, ...).
+    /// The problem area, one of [`Tags::AREAS`].
     pub area: String,
+}
+
+impl Tags {
+    /// The areas a signature may be filed under.
+    pub const AREAS: &'static [&'static str] = &[
+        "setup",
+        "auth",
+        "config",
+        "routing",
+        "rate-limit",
+        "budget",
+        "network",
+        "request",
+        "response",
+        "streaming",
+        "context-window",
+        "content-policy",
+        "database",
+        "cache",
+        "logging",
+        "deployment",
+        "dependency",
+    ];
 }
 
 /// Evidence conditions of a signature (`[match.require]` or `[match.boost]`).

@@ -14,6 +14,8 @@
 
 use std::fmt::Write as _;
 
+use errsig::Tags;
+
 use super::prng::hash3;
 
 const SYLLABLES: [&str; 40] = [
@@ -83,25 +85,6 @@ const TARGETS: [&str; 12] = [
     "lane-fast",
 ];
 const REASONS: [&str; 4] = ["timeout", "conflict", "quota", "stale"];
-const AREAS: [&str; 17] = [
-    "setup",
-    "auth",
-    "config",
-    "routing",
-    "rate-limit",
-    "budget",
-    "network",
-    "request",
-    "response",
-    "streaming",
-    "context-window",
-    "content-policy",
-    "database",
-    "cache",
-    "logging",
-    "deployment",
-    "dependency",
-];
 
 /// One generated signature.
 #[derive(Debug, Clone)]
@@ -162,7 +145,7 @@ pub fn signature(seed: u64, i: u64) -> Synthetic {
     let reason = REASONS[((h >> 24) % 4) as usize];
     let n1 = 100 + (h >> 32) % 9000;
     let n2 = 2 + (h >> 44) % 90;
-    let area = AREAS[(i % AREAS.len() as u64) as usize];
+    let area = Tags::AREAS[(i % Tags::AREAS.len() as u64) as usize];
     let (pattern, none, examples, counter, variable, title): (
         String,
         Option<&str>,

@@ -12,27 +12,6 @@ use crate::signature::{
     SignatureId, Tags, Versions,
 };
 
-/// The areas a signature may be filed under.
-pub(crate) const AREAS: &[&str] = &[
-    "setup",
-    "auth",
-    "config",
-    "routing",
-    "rate-limit",
-    "budget",
-    "network",
-    "request",
-    "response",
-    "streaming",
-    "context-window",
-    "content-policy",
-    "database",
-    "cache",
-    "logging",
-    "deployment",
-    "dependency",
-];
-
 /// Languages a fix's code block may be in.
 const LANGS: &[&str] = &["python", "yaml", "bash", "json", "toml", "env", "text", "http"];
 
@@ -263,11 +242,11 @@ pub(crate) fn validate(
         }
     }
     let area = parsed.tags.area.get_ref().clone();
-    if !AREAS.contains(&area.as_str()) {
+    if !Tags::AREAS.contains(&area.as_str()) {
         check.problem(
             "tags.area",
             Some(parsed.tags.area.span()),
-            format!("unknown area `{area}`; expected one of {}", AREAS.join(", ")),
+            format!("unknown area `{area}`; expected one of {}", Tags::AREAS.join(", ")),
         );
     }
 
