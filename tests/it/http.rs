@@ -514,21 +514,7 @@ async fn metrics_count_requests_by_route_and_verdict() {
 
 #[tokio::test]
 async fn logs_at_trace_level_carry_no_secret() {
-    use std::sync::Mutex;
-
-    #[derive(Clone, Default)]
-    struct Buffer(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Buffer {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    let buffer = Buffer::default();
+    let buffer = crate::LogBuffer::default();
     let writer = buffer.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -541,7 +527,7 @@ async fn logs_at_trace_level_carry_no_secret() {
     let _ =
         send(post("/match", "application/json", format!("{{\"text\": \"{secret}\", \"bad\": 1}}")))
             .await;
-    let logged = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    let logged = buffer.text();
     assert!(logged.contains("request"), "the subscriber saw the request spans: {logged}");
     assert!(!logged.contains("LOGLEAK"), "a secret reached the logs:\n{logged}");
 }

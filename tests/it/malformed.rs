@@ -10,6 +10,8 @@ use axum::http::{Request, StatusCode, header};
 use errsig::server::{AppState, ServerConfig, router};
 use tower::ServiceExt;
 
+use crate::run_errsig as errsig_cli;
+
 fn app(config: ServerConfig) -> axum::Router {
     router(AppState::new(crate::engine(), config))
 }
@@ -238,26 +240,6 @@ async fn a_slow_body_is_cut_off_at_the_timeout_while_others_are_served() {
     assert!(started.elapsed() < Duration::from_secs(4), "cut off after {:?}", started.elapsed());
     let _ = stop.send(());
     tokio::time::timeout(Duration::from_secs(20), server).await.unwrap().unwrap().unwrap();
-}
-
-fn errsig_cli(args: &[&str], stdin: &[u8]) -> std::process::Output {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_errsig"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let stdin = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = input.write_all(&stdin);
-    });
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    output
 }
 
 #[test]

@@ -2,10 +2,8 @@
 //! and error answers, and the server's logs at trace level. Each gets one placement per family
 //! and shape (a different secret in each), so every family and shape is exercised.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
 use super::{Needles, SecretCorpus, corpus, rng::Rng};
+use crate::run_errsig as errsig;
 
 /// The sample: one placement per family and shape, as one log, and the secrets in it.
 fn sample() -> (String, Needles, Vec<usize>) {
@@ -32,24 +30,6 @@ fn short_secrets(corpus: &SecretCorpus, ids: &[usize]) -> Vec<String> {
         }
     }
     out
-}
-
-fn errsig(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_errsig"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let mut input = child.stdin.take().unwrap();
-    let bytes = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = input.write_all(&bytes);
-    });
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    output
 }
 
 #[test]
@@ -101,8 +81,6 @@ fn text(bytes: &[u8]) -> String {
 
 #[cfg(feature = "server")]
 mod http {
-    use std::sync::{Arc, Mutex};
-
     use axum::body::Body;
     use axum::http::{HeaderMap, Request, StatusCode, header};
     use errsig::server::{AppState, ServerConfig, router};
@@ -110,19 +88,6 @@ mod http {
 
     use super::super::{Needles, contexts::url_encode, corpus};
     use super::{sample, short_secrets};
-
-    #[derive(Clone, Default)]
-    struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Buffer {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
 
     async fn send(app: &axum::Router, request: Request<Body>) -> (StatusCode, HeaderMap, String) {
         let response = app.clone().oneshot(request).await.expect("the router answers");
@@ -189,7 +154,7 @@ mod http {
     async fn answers_errors_and_trace_logs_carry_no_secret() {
         let corpus = corpus();
         let (log, needles, ids) = sample();
-        let buffer = Buffer::default();
+        let buffer = crate::LogBuffer::default();
         let writer = buffer.clone();
         let subscriber = tracing_subscriber::fmt()
             .with_max_level(tracing::Level::TRACE)
@@ -275,7 +240,7 @@ mod http {
         assert_eq!(answer.0, StatusCode::PAYLOAD_TOO_LARGE);
         check(&needles, "413", &answer);
 
-        let logged = String::from_utf8_lossy(&buffer.0.lock().unwrap()).into_owned();
+        let logged = buffer.text();
         assert!(logged.contains("request"), "the subscriber saw the request spans: {logged}");
         needles.assert_absent(corpus, "the trace-level log", &logged);
     }
