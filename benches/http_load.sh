@@ -16,7 +16,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-OHA_VERSION=1.16.0
 SECS=60
 MODE=full
 SIGS=""
@@ -34,13 +33,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-OHA=$(command -v oha || true)
-[ -z "$OHA" ] && [ -x /opt/oha/bin/oha ] && OHA=/opt/oha/bin/oha
-if [ -z "$OHA" ]; then
-  echo "installing oha $OHA_VERSION (cargo install, several minutes)"
-  cargo install oha --version "$OHA_VERSION" --locked --root /opt/oha
-  OHA=/opt/oha/bin/oha
-fi
+# shellcheck source=benches/oha.sh
+source benches/oha.sh
 
 cargo build --release --locked --quiet
 LOGGEN=$(cargo bench --locked --no-run --message-format=json --bench loggen 2>/dev/null |

@@ -233,3 +233,16 @@ fn hostile_signature_files_are_refused_with_a_clear_problem() {
         assert!(found.contains("demo/demo-thing-broke.toml"), "{name}: the file is named: {found}");
     }
 }
+
+#[test]
+fn a_corpus_over_the_size_limit_is_refused_before_it_is_parsed() {
+    // Texts that would each be a problem if parsed: the only problem reported is the size.
+    // (`Corpus::load_dirs` counts the files it found with the same check before reading any.)
+    let count = Corpus::MAX_SIGNATURES + 1;
+    let names: Vec<String> = (0..count).map(|index| format!("demo/s{index}.toml")).collect();
+    let sources: Vec<(&str, &str)> =
+        names.iter().map(|name| (name.as_str(), "not toml [")).collect();
+    let found = problems(&sources);
+    assert_eq!(found.len(), 1, "{:?}", &found[..found.len().min(3)]);
+    assert!(found[0].contains("more than 100000 signature files"), "{found:?}");
+}
