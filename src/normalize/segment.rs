@@ -78,8 +78,24 @@ impl Default for Segmenter {
     }
 }
 
+/// The longest lead (a logger name, `[worker-3]`) a traceback's first line may carry once its
+/// timestamp and level are gone.
+const MAX_TRACEBACK_LEAD: usize = 48;
+
+/// Where `marker` starts in `text`: at the start, or after a short lead that ends with a blank.
+fn after_short_lead(text: &str, marker: &str) -> Option<usize> {
+    let at = text.find(marker)?;
+    (at == 0 || at <= MAX_TRACEBACK_LEAD && text[..at].ends_with(' ')).then_some(at)
+}
+
 fn is_traceback_start(text: &str) -> bool {
-    text.starts_with("Traceback (most recent call last)")
+    after_short_lead(text, "Traceback (most recent call last)").is_some()
+}
+
+/// A frame line that opens a traceback pasted or logged without its header, also behind a
+/// logger's lead (`[jobs.runner] File "/app/x.py", line 3, in load`).
+fn is_headless_traceback_start(text: &str) -> bool {
+    after_short_lead(text, "File \"").is_some_and(|at| text[at..].contains("\", line "))
 }
 
 fn is_chain_marker(text: &str) -> bool {
@@ -257,7 +273,7 @@ impl Segmenter {
             return;
         }
         // A traceback pasted without its header still starts at its first frame.
-        if is_traceback_start(text) || text.starts_with("File \"") && text.contains("\", line ") {
+        if is_traceback_start(text) || is_headless_traceback_start(text) {
             self.state = State::Traceback {
                 start: index,
                 phase: Phase::Frames,

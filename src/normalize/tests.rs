@@ -215,3 +215,18 @@ fn box_drawing_borders_are_blanks() {
     assert!(lines.iter().any(|line| line == "Incorrect API key provided"), "{lines:?}");
     assert!(lines.iter().all(|line| !line.contains('│') && !line.contains('─')), "{lines:?}");
 }
+
+#[test]
+fn a_headless_traceback_behind_a_logger_lead_is_one_event() {
+    let log = "\
+2025-03-01 02:26:55,470 ERROR [jobs.runner] File \"/opt/app/proxy_server.py\", line 1411, in load_config
+    for k, v in model[\"litellm_params\"].items():
+TypeError: string indices must be integers
+2025-03-01 02:26:56,002 INFO next record";
+    let found = events(log);
+    assert_eq!(found[0].0, EventKind::Traceback, "{found:?}");
+    assert_eq!(found[0].1, (1, 3), "{found:?}");
+    // A message that merely quotes a frame far into the line stays a line.
+    let quoted = "request 7 failed after a long chain of retries and fallbacks at File \"/app/x.py\", line 3, in f\nnext";
+    assert_eq!(events(quoted)[0].0, EventKind::Line);
+}
