@@ -90,12 +90,12 @@ impl Corpus {
             let dir = dir.as_ref();
             let mut files = Vec::new();
             walk(dir, &mut files)?;
-            files.sort();
             listed.push((dir, files));
         }
         check_size(listed.iter().map(|(_, files)| files.len()).sum())?;
         let mut sources = Vec::new();
-        for (dir, files) in listed {
+        for (dir, mut files) in listed {
+            files.sort();
             for path in files {
                 let text = std::fs::read(&path)
                     .map_err(|source| Error::new(ErrorKind::Io { path: path.clone(), source }))?;

@@ -70,7 +70,7 @@ fn azure_404_full_deployment_url_with_debug_output() {
          litellm.NotFoundError: NotFoundError: OpenAIException - Error code: 404 - {'error': {'code': '404', 'message': 'Resource not found'}}\n",
         expect![[r#"
             verdict: matched
-            1. azure-404-full-deployment-url-without-azure-prefix 0.91 verified seen=1 lines=[5-5] spans=[276..368] anchors=["resource not found"] boosts=["status", "url_host", "url_path"]/3 focus=false vars=[deployment=gpt4o-prod]
+            1. azure-404-full-deployment-url-without-azure-prefix 0.95 verified seen=1 lines=[5-5] spans=[276..368] anchors=["resource not found"] boosts=["status", "url_host", "url_path"]/3 focus=false vars=[deployment=gpt4o-prod]
             redacted: openai-project-key line 3
         "#]],
     );
@@ -82,7 +82,7 @@ fn azure_401_invalid_key() {
         "2025-02-11T08:15:42Z ERROR litellm.AuthenticationError: AzureException AuthenticationError - Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.",
         expect![[r#"
             verdict: matched
-            1. azure-401-invalid-subscription-key-or-endpoint 0.96 verified seen=1 lines=[1-1] spans=[93..160] anchors=["access denied due to invalid subscription key or wrong api endpoint"] boosts=["provider"]/3 focus=false vars=[]
+            1. azure-401-invalid-subscription-key-or-endpoint 0.97 verified seen=1 lines=[1-1] spans=[93..160] anchors=["access denied due to invalid subscription key or wrong api endpoint"] boosts=["provider"]/3 focus=false vars=[]
         "#]],
     );
 }
@@ -104,7 +104,7 @@ fn provider_not_provided_captures_the_model() {
         "litellm.BadRequestError: LLM Provider NOT provided. Pass in the LLM provider you are trying to call. You passed model=my-gpt4o",
         expect![[r#"
             verdict: matched
-            1. litellm-provider-not-provided 0.93 verified seen=1 lines=[1-1] spans=[25..50,101..126] anchors=["llm provider not provided"] boosts=[]/0 focus=false vars=[model=my-gpt4o]
+            1. litellm-provider-not-provided 0.96 verified seen=1 lines=[1-1] spans=[25..50,101..126] anchors=["llm provider not provided"] boosts=[]/0 focus=false vars=[model=my-gpt4o]
         "#]],
     );
 }
@@ -127,7 +127,7 @@ fn the_same_problem_twice_is_one_match_seen_twice() {
         &format!("{line}\nretrying\n{line}\n"),
         expect![[r#"
             verdict: matched
-            1. azure-404-full-deployment-url-without-azure-prefix 0.89 verified seen=2 lines=[1-1,3-3] spans=[38..74,122..158] anchors=["resource not found"] boosts=[]/3 focus=false vars=[]
+            1. azure-404-full-deployment-url-without-azure-prefix 0.94 verified seen=2 lines=[1-1,3-3] spans=[38..74,122..158] anchors=["resource not found"] boosts=[]/3 focus=false vars=[]
         "#]],
     );
 }
