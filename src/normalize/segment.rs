@@ -84,7 +84,12 @@ const MAX_TRACEBACK_LEAD: usize = 48;
 
 /// Where `marker` starts in `text`: at the start, or after a short lead that ends with a blank.
 fn after_short_lead(text: &str, marker: &str) -> Option<usize> {
-    let at = text.find(marker)?;
+    // Only the head can hold it: no need to scan a long line to its end.
+    let mut head = (MAX_TRACEBACK_LEAD + marker.len()).min(text.len());
+    while !text.is_char_boundary(head) {
+        head -= 1;
+    }
+    let at = text[..head].find(marker)?;
     (at == 0 || at <= MAX_TRACEBACK_LEAD && text[..at].ends_with(' ')).then_some(at)
 }
 
