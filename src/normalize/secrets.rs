@@ -6,6 +6,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::{Regex, RegexSet};
 
 /// A detection rule: the family it reports and the regex that finds it.
@@ -168,6 +169,159 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
     }
 });
 
+/// A cheap test that a line may hold a secret, so most lines skip the `RegexSet` scan.
+///
+/// Every rule needs at least one of: a literal of its own (`sk-`, `AKIA`, `bearer`, ...), a
+/// credential word (`key`, `token`, ...) with a `:` or `=` somewhere in the line, a run of 32 hex
+/// digits, a run of 24 token characters followed by `.` (Discord), or `://` and `@` (a URL
+/// password). The literals are matched ASCII-case-insensitively, which is a superset of the
+/// rules' Unicode `(?i)` only on ASCII text, so other lines always take the full scan.
+/// `may_hold_secret_is_a_superset` in the tests holds this to the `RegexSet`.
+struct Prefilter {
+    /// The rules' own literals.
+    literals: AhoCorasick,
+    /// The literals and the credential words.
+    with_words: AhoCorasick,
+}
+
+/// Literals one of which each prefix or context rule needs, in lower case.
+const RULE_LITERALS: &[&str] = &[
+    "-----begin",
+    "sk-",
+    "k-lf-",
+    "whsec_",
+    "_live_",
+    "_test_",
+    "akia",
+    "asia",
+    "agpa",
+    "aida",
+    "aroa",
+    "anpa",
+    "anva",
+    "aipa",
+    "iqojb3jpz2lux2vj",
+    "fwogzxivyxdze",
+    "absk",
+    "bedrock-api-key-",
+    "aiza",
+    "gocspx-",
+    "ya29.",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "glpat-",
+    "gldt-",
+    "glptt-",
+    "glrt-",
+    "glft-",
+    "glsoat-",
+    "glcbt-",
+    "glimt-",
+    "glagent-",
+    "gloas-",
+    "glrrt-",
+    "gr1348941",
+    "xox",
+    "xapp-",
+    "hooks.slack.com/",
+    "hf_",
+    "gsk_",
+    "xai-",
+    "pplx-",
+    "r8_",
+    "npm_",
+    "pypi-",
+    "sg.",
+    ":aa",
+    "dckr_pat_",
+    "jqqj9",
+    "q~",
+    "eyj",
+    "bearer",
+    "basic",
+    "cookie",
+];
+
+/// Words in the names of the rules that need a `:` or `=` after a name (credential fields,
+/// environment variables, query parameters, connection strings, session cookies).
+const CREDENTIAL_WORDS: &[&str] = &[
+    "key",
+    "token",
+    "secret",
+    "passw",
+    "pwd",
+    "sig",
+    "credential",
+    "auth",
+    "code",
+    "sas",
+    "dsn",
+    "session",
+    "webhook",
+    "connection",
+    "phpsessid",
+    "connect.sid",
+    "_oauth2_proxy",
+];
+
+static PREFILTER: LazyLock<Prefilter> = LazyLock::new(|| {
+    let build = |words: &[&str]| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(words)
+            .expect("built-in secret literals are valid")
+    };
+    let all: Vec<&str> = RULE_LITERALS.iter().chain(CREDENTIAL_WORDS).copied().collect();
+    Prefilter { literals: build(RULE_LITERALS), with_words: build(&all) }
+});
+
+/// Whether `line` may hold a secret of any rule (false means no rule can match it).
+fn may_hold_secret(line: &str) -> bool {
+    if !line.is_ascii() {
+        return true;
+    }
+    let bytes = line.as_bytes();
+    let prefilter = &*PREFILTER;
+    let has_separator = memchr::memchr2(b':', b'=', bytes).is_some();
+    let automaton = if has_separator { &prefilter.with_words } else { &prefilter.literals };
+    if automaton.is_match(line) {
+        return true;
+    }
+    if has_separator && memchr::memchr(b'@', bytes).is_some() && line.contains("://") {
+        return true;
+    }
+    has_long_token_run(bytes)
+}
+
+/// A run of 32 hex digits (hex keys and hashes, Databricks and Twilio keys) or of 24 token
+/// characters followed by `.` (Discord bot tokens).
+fn has_long_token_run(bytes: &[u8]) -> bool {
+    let (mut hex_run, mut token_run) = (0usize, 0usize);
+    for &byte in bytes {
+        if byte.is_ascii_hexdigit() {
+            hex_run += 1;
+            if hex_run >= 32 {
+                return true;
+            }
+        } else {
+            hex_run = 0;
+        }
+        if byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-' {
+            token_run += 1;
+        } else {
+            if byte == b'.' && token_run >= 24 {
+                return true;
+            }
+            token_run = 0;
+        }
+    }
+    false
+}
+
 /// The number of secret families errsig detects.
 pub(crate) fn family_count() -> usize {
     RULES.len()
@@ -184,6 +338,9 @@ pub(crate) struct SecretHit {
 pub(crate) fn find_secrets(line: &str) -> Vec<SecretHit> {
     let view = detection_view(line);
     let line = view.as_ref();
+    if !may_hold_secret(line) {
+        return Vec::new();
+    }
     let compiled = &*COMPILED;
     let mut hits: Vec<SecretHit> = Vec::new();
     for rule_index in compiled.set.matches(line).iter() {
@@ -385,6 +542,99 @@ mod tests {
             families("export AWS_BEARER_TOKEN_BEDROCK=Xk2Lq8Zt"),
             vec![("Xk2Lq8Zt", "env-credential")]
         );
+    }
+
+    /// Lines built from pieces of every rule, with their case flipped at random: the prefilter
+    /// may pass a line no rule matches, but never stop one that some rule matches.
+    fn rule_shaped_line() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        // Written out apart from the prefilter's lists, so a literal dropped there is missed here.
+        const SHAPES: &str = "-----BEGIN |sk-|sk-ant-|sk-or-|pk-lf-|sk-proj-|whsec_|rk_live_|pk_test_|ASIA|AROA|\
+            IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE|ABSKQmVkcm9ja0FQSUtleS|\
+            bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t|AIza|GOCSPX-|ya29.|ghp_|ghs_|\
+            github_pat_|glpat-|glagent-|GR1348941|xoxb-|xapp-1-|hooks.slack.com/services/|hf_|\
+            gsk_|xai-|pplx-|r8_|npm_|pypi-|SG.|dapi|SK|:AA|dckr_pat_|JQQJ9|5Q~|eyJ|bearer |\
+            Basic |cookie: |sessionid=|PHPSESSID=|connect.sid=|_oauth2_proxy=|?sig=|&code=|\
+            ?dsn=|&auth=|?sas=|webhook_secret=|connectionstring=|Password=|pwd=|AccountKey=|\
+            SharedAccessSignature=|client_secret: |api_token=|MY_TOKEN=|DB_PASSWD=|X_KEY_ID=|\
+            credential=|eyJhbGciOiJI.eyJzdWIiOiIxM.|abcdEFGH1234";
+        let pieces: Vec<&'static str> = SHAPES
+            .split('|')
+            .chain([
+                "-----BEGIN RSA PRIVATE KEY-----",
+                "AKIA",
+                "MTIzNDU2Nzg5MDEyMzQ1Njc4OTAx",
+                ".",
+                "0123456789abcdef",
+                "deadBEEF",
+                "AAAAAAAA",
+                "=",
+                ":",
+                " ",
+                "\\n",
+                "\\\"",
+                "\"",
+                "'",
+                "://",
+                "@",
+                "?",
+                "&",
+                "_",
+                "-",
+                "~",
+                "Q~",
+                "user",
+                "https://h/p",
+                "12345678:",
+                "aws_secret_access_key",
+                "API_KEY",
+                "Authorization: Bearer ",
+                "x-api-key: ",
+            ])
+            .collect();
+        let piece = proptest::sample::select(pieces);
+        (proptest::collection::vec((piece, any::<bool>()), 1..12), "[a-zA-Z0-9]{0,40}").prop_map(
+            |(parts, tail)| {
+                let mut line = String::new();
+                for (part, upper) in parts {
+                    if upper {
+                        line.push_str(&part.to_ascii_uppercase())
+                    } else {
+                        line.push_str(part)
+                    }
+                }
+                line.push_str(&tail);
+                line
+            },
+        )
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        #[test]
+        fn may_hold_secret_is_a_superset(line in rule_shaped_line()) {
+            let view = detection_view(&line);
+            if !may_hold_secret(view.as_ref()) {
+                proptest::prop_assert!(!COMPILED.set.is_match(view.as_ref()), "{line:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_prefilter_passes_every_rule_shape_and_stops_plain_prose() {
+        for line in [
+            "token=abcd",
+            "0123456789abcdef0123456789abcdef",
+            "MTIzNDU2Nzg5MDEyMzQ1Njc4OTAx.GhIjKl.abcdefghijklmnopqrstuvwxyz0",
+            "postgres://u:p@h/db",
+            "Authorization: Basic dXNlcjpwYXNz",
+            "SET-COOKIE: a=b",
+        ] {
+            assert!(may_hold_secret(line), "{line}");
+        }
+        for line in ["Connection established to upstream", "retrying in 5 seconds (attempt 2/3)"] {
+            assert!(!may_hold_secret(line), "{line}");
+        }
     }
 
     #[test]
