@@ -72,6 +72,19 @@ impl MappedText {
         if edits.is_empty() {
             return self;
         }
+        self.rebuilt(edits)
+    }
+
+    /// Like [`MappedText::apply`], leaving `self` as it is: with edits, no copy of `self` is made
+    /// first.
+    pub(crate) fn applied(&self, edits: &[Edit]) -> MappedText {
+        if edits.is_empty() {
+            return self.clone();
+        }
+        self.rebuilt(edits)
+    }
+
+    fn rebuilt(&self, edits: &[Edit]) -> MappedText {
         let mut out = MappedText {
             text: String::with_capacity(self.text.len()),
             segments: Vec::with_capacity(self.segments.len() + edits.len() * 2),

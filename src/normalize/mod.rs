@@ -220,6 +220,12 @@ pub(crate) fn normalize_parts(text: &str, parts: &[Range<usize>]) -> Normalized 
     let mut out = Normalized::default();
     let mut normalizer = LineNormalizer::default();
     let mut previous_end = 0;
+    // Growing these one push at a time copies them over and over on a large input.
+    let line_count: usize = parts
+        .iter()
+        .map(|part| memchr::memchr_iter(b'\n', &text.as_bytes()[part.clone()]).count() + 1)
+        .sum();
+    out.lines.reserve(line_count);
     for part in parts {
         normalizer.skip_lines(text[previous_end..part.start].matches('\n').count());
         let mut segmenter = Segmenter::default();
@@ -268,7 +274,7 @@ impl LineNormalizer {
         let cleaned = MappedText::new(raw, origin).apply(&clean::strip_controls(raw));
         let display = self.redact(cleaned, number, redactions);
         let (prefix_edits, had_prefix) = clean::strip_prefixes(display.as_str());
-        let unprefixed = display.clone().apply(&prefix_edits);
+        let unprefixed = display.applied(&prefix_edits);
         let indent =
             unprefixed.as_str().len() - unprefixed.as_str().trim_start_matches([' ', '\t']).len();
         let escapes = clean::unescape(unprefixed.as_str());

@@ -6,7 +6,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::{Regex, RegexSet};
 
 /// A detection rule: the family it reports and the regex that finds it.
@@ -270,8 +270,11 @@ const CREDENTIAL_WORDS: &[&str] = &[
 
 static PREFILTER: LazyLock<Prefilter> = LazyLock::new(|| {
     let build = |words: &[&str]| {
+        // A DFA: with this many case-folded literals there is no useful prefilter, so the
+        // automaton walks every byte, and the DFA walks fastest.
         AhoCorasick::builder()
             .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(words)
             .expect("built-in secret literals are valid")
     };
@@ -300,27 +303,48 @@ fn may_hold_secret(line: &str) -> bool {
 /// A run of 32 hex digits (hex keys and hashes, Databricks and Twilio keys) or of 24 token
 /// characters followed by `.` (Discord bot tokens).
 fn has_long_token_run(bytes: &[u8]) -> bool {
-    let (mut hex_run, mut token_run) = (0usize, 0usize);
-    for &byte in bytes {
-        if byte.is_ascii_hexdigit() {
-            hex_run += 1;
-            if hex_run >= 32 {
-                return true;
-            }
-        } else {
-            hex_run = 0;
+    // Both need a run of 24 token characters, which prose rarely has: find those runs with a
+    // tight loop and look inside only them.
+    let mut run_start = 0;
+    for (index, &byte) in bytes.iter().enumerate() {
+        if TOKEN_BYTE[usize::from(byte)] {
+            continue;
         }
-        if byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-' {
-            token_run += 1;
-        } else {
-            if byte == b'.' && token_run >= 24 {
-                return true;
-            }
-            token_run = 0;
+        if index - run_start >= 24 && long_run_holds_a_secret_shape(&bytes[run_start..index], byte)
+        {
+            return true;
+        }
+        run_start = index + 1;
+    }
+    bytes.len() - run_start.min(bytes.len()) >= 24
+        && long_run_holds_a_secret_shape(&bytes[run_start..], b' ')
+}
+
+fn long_run_holds_a_secret_shape(run: &[u8], next: u8) -> bool {
+    if next == b'.' {
+        return true;
+    }
+    let mut hex_run = 0;
+    for &byte in run {
+        hex_run = if byte.is_ascii_hexdigit() { hex_run + 1 } else { 0 };
+        if hex_run >= 32 {
+            return true;
         }
     }
     false
 }
+
+/// `[A-Za-z0-9_-]`, as a table.
+static TOKEN_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+        byte += 1;
+    }
+    table
+};
 
 /// The number of secret families errsig detects.
 pub(crate) fn family_count() -> usize {

@@ -307,7 +307,12 @@ pub(crate) fn build_event(lines: &[Line], base: usize, closed: Closed) -> Event 
     let mut focus = 0;
     let mut first = true;
     let mut strings = StringState::default();
-    for index in closed.lines.clone() {
+    if closed.lines.len() == 1 {
+        // Most events are one line: a copy made to size, not grown push by push.
+        text = lines[closed.lines.start - base].text.clone();
+        first = false;
+    }
+    for index in closed.lines.clone().skip(usize::from(!first)) {
         let line = &lines[index - base];
         if index == closed.focus_line {
             focus = text.as_str().len() + usize::from(!first);
