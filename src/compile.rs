@@ -258,23 +258,24 @@ fn compile_signature(
         Problem::new(signature.file(), message).signature(signature.id().as_str()).field(field)
     };
     // Each pattern is parsed once; anchors, points and checks all read that parse.
-    let parse = |patterns: &[String]| -> Vec<Option<Hir>> {
-        patterns.iter().map(|pattern| parse_default(pattern)).collect()
+    let parse = |patterns: &[String]| -> (Vec<Option<Hir>>, Vec<bool>) {
+        patterns.iter().map(|pattern| parse_pattern(pattern)).unzip()
     };
-    let (parsed_all, parsed_any, parsed_none) =
+    let ((parsed_all, all_nest), (parsed_any, any_nest), (parsed_none, none_nest)) =
         (parse(&rules.all), parse(&rules.any), parse(&rules.none));
     let compile_list = |field: &str,
                         patterns: &[String],
-                        parsed: &[Option<Hir>],
+                        (parsed, nest): (&[Option<Hir>], &[bool]),
                         problems: &mut Vec<Problem>,
                         class_costs: &mut ClassCosts|
      -> Vec<Pattern> {
         patterns
             .iter()
-            .zip(parsed)
+            .zip(parsed.iter().zip(nest))
             .enumerate()
-            .filter_map(|(index, (pattern, hir))| {
-                match check_pattern(pattern, hir.as_ref(), rules.case_sensitive, class_costs) {
+            .filter_map(|(index, (pattern, (hir, &within_nest_limit)))| {
+                let parse = (hir.as_ref(), within_nest_limit);
+                match check_pattern(pattern, parse, rules.case_sensitive, class_costs) {
                     Ok(checked) => Some(checked),
                     Err(message) => {
                         problems.push(problem(format!("match.{field}[{index}]"), message));
@@ -284,9 +285,10 @@ fn compile_signature(
             })
             .collect()
     };
-    let all = compile_list("all", &rules.all, &parsed_all, &mut problems, class_costs);
-    let any = compile_list("any", &rules.any, &parsed_any, &mut problems, class_costs);
-    let none = compile_list("none", &rules.none, &parsed_none, &mut problems, class_costs);
+    let all = compile_list("all", &rules.all, (&parsed_all, &all_nest), &mut problems, class_costs);
+    let any = compile_list("any", &rules.any, (&parsed_any, &any_nest), &mut problems, class_costs);
+    let none =
+        compile_list("none", &rules.none, (&parsed_none, &none_nest), &mut problems, class_costs);
     let mut conditions = |conditions: &Conditions, field: &str, problems: &mut Vec<Problem>| {
         compile_conditions(conditions, field, problems, &problem, class_costs)
     };
@@ -462,7 +464,8 @@ fn compile_conditions(
     class_costs: &mut ClassCosts,
 ) -> CompiledConditions {
     let url_path = conditions.url_path.as_ref().and_then(|pattern| {
-        match check_pattern(pattern, parse_default(pattern).as_ref(), false, class_costs) {
+        let (hir, within_nest_limit) = parse_pattern(pattern);
+        match check_pattern(pattern, (hir.as_ref(), within_nest_limit), false, class_costs) {
             Ok(checked) => Some(checked),
             Err(message) => {
                 problems.push(problem(format!("{field}.url_path"), message));
@@ -511,14 +514,26 @@ fn parse_default(pattern: &str) -> Option<Hir> {
 /// enforced while parsing the syntax tree, so this and a parse with the default settings together
 /// decide exactly what a parse with the limit decides.
 fn within_nest_limit(pattern: &str) -> bool {
-    regex_syntax::ast::parse::ParserBuilder::new()
-        .nest_limit(REGEX_NEST_LIMIT)
-        .build()
-        .parse(pattern)
-        .is_ok()
+    nest_limited_parser().parse(pattern).is_ok()
 }
 
-/// Checks `pattern` (with `parsed`, its [`parse_default`]) as the regex crate would compile it,
+fn nest_limited_parser() -> regex_syntax::ast::parse::Parser {
+    regex_syntax::ast::parse::ParserBuilder::new().nest_limit(REGEX_NEST_LIMIT).build()
+}
+
+/// [`parse_default`] and [`within_nest_limit`] from one parse of the syntax tree, which is most of
+/// the cost of either: [`parse_default`] is that parse (with a looser nesting limit) and its
+/// translation, so a tree that passes errsig's limit translates to the same result.
+fn parse_pattern(pattern: &str) -> (Option<Hir>, bool) {
+    match nest_limited_parser().parse(pattern) {
+        Ok(ast) => {
+            (regex_syntax::hir::translate::Translator::new().translate(pattern, &ast).ok(), true)
+        }
+        Err(_) => (parse_default(pattern), false),
+    }
+}
+
+/// Checks `pattern` (with its [`parse_pattern`]) as the regex crate would compile it,
 /// without compiling it: the same syntax limits, then the size of the Thompson NFAs the regex
 /// crate builds (forward with groups, reverse without), which are the only steps of its build
 /// that can fail. The size is bounded from the syntax tree; only a pattern whose bound is near the
@@ -526,7 +541,7 @@ fn within_nest_limit(pattern: &str) -> bool {
 /// its own and a pattern it accepts is accepted.
 fn check_pattern(
     pattern: &str,
-    parsed: Option<&Hir>,
+    (parsed, within_limit): (Option<&Hir>, bool),
     case_sensitive: bool,
     class_costs: &mut ClassCosts,
 ) -> Result<Pattern, String> {
@@ -551,7 +566,7 @@ fn check_pattern(
         let _ = checked.unicode.set(regex);
         Ok(checked)
     };
-    let (Some(parsed), true) = (parsed, within_nest_limit(pattern)) else {
+    let (Some(parsed), true) = (parsed, within_limit) else {
         return ask_the_regex_crate(pattern.to_string(), !case_sensitive);
     };
     // A case-insensitive pattern is compiled as its folded tree printed: check that text's
@@ -567,8 +582,8 @@ fn check_pattern(
     // its printed text the regex crate makes.
     let threshold = REGEX_SIZE_LIMIT as u64 / 10 * 9;
     let fold = !case_sensitive;
-    if nfa_memory_bound(parsed, fold, None) > threshold
-        && nfa_memory_bound(parsed, fold, Some(class_costs)) > threshold
+    if nfa_memory_bound(parsed, fold, class_costs, false) > threshold
+        && nfa_memory_bound(parsed, fold, class_costs, true) > threshold
     {
         let source = if case_sensitive { pattern.to_string() } else { printed() };
         let Some(reparsed) = parse_default(&source) else {
@@ -639,22 +654,61 @@ const NFA_ALTERNATE_BYTES: u64 = 4;
 
 /// Bounds on the NFA memory of Unicode classes, refined by compiling a class alone, per build.
 #[derive(Debug, Default)]
-pub(crate) struct ClassCosts(HashMap<Vec<(char, char)>, u64>);
+pub(crate) struct ClassCosts {
+    refined: HashMap<ClassRanges, u64>,
+    /// [`utf8_class_cost`] of the large classes seen (`\w`, `\d`, `[^"]`...), which recur in
+    /// most patterns of a corpus and cost thousands of UTF-8 sequences each to count; keyed by a
+    /// fingerprint of the ranges, each entry holding the ranges to compare on a hit (no key is
+    /// built or hashed in full for a lookup).
+    counted: HashMap<u64, Vec<(ClassRanges, u64)>>,
+}
+
+/// A Unicode class as its ranges, to key costs by.
+type ClassRanges = Vec<(char, char)>;
+
+impl ClassCosts {
+    /// Classes with fewer ranges are counted each time: cheaper than a lookup.
+    const CACHED_FROM_RANGES: usize = 16;
+
+    fn counted(&mut self, class: &regex_syntax::hir::ClassUnicode) -> u64 {
+        let ranges = class.ranges();
+        if ranges.len() < Self::CACHED_FROM_RANGES {
+            return utf8_class_cost(class);
+        }
+        let same = |stored: &[(char, char)]| {
+            stored.len() == ranges.len()
+                && stored
+                    .iter()
+                    .zip(ranges)
+                    .all(|(&(start, end), range)| start == range.start() && end == range.end())
+        };
+        let fingerprint = ranges.iter().fold(0xcbf2_9ce4_8422_2325u64, |hash, range| {
+            (hash ^ (u64::from(u32::from(range.start())) << 32 | u64::from(u32::from(range.end()))))
+                .wrapping_mul(0x0000_0100_0000_01b3)
+        });
+        let bucket = self.counted.entry(fingerprint).or_default();
+        if let Some((_, cost)) = bucket.iter().find(|(stored, _)| same(stored)) {
+            return *cost;
+        }
+        let cost = utf8_class_cost(class);
+        bucket.push((ranges.iter().map(|range| (range.start(), range.end())).collect(), cost));
+        cost
+    }
+}
 
 /// An upper bound on the memory the regex crate's Thompson compiler accounts for `hir` (the
 /// number its size limit is checked against), forward with groups or reverse without, following
 /// how it compiles each kind of node. With `refine`, a large Unicode class's share is measured by
 /// compiling it alone (its states do not depend on where it stands) instead of counted from its
 /// UTF-8 sequences. A unit test checks the bound against the compiler at the limit.
-fn nfa_memory_bound(hir: &Hir, fold: bool, refine: Option<&mut ClassCosts>) -> u64 {
-    let mut refine = refine;
+fn nfa_memory_bound(hir: &Hir, fold: bool, costs: &mut ClassCosts, refine: bool) -> u64 {
     // The unanchored prefix, the implicit group, the match state and the start states.
-    nfa_cost(hir, fold, &mut refine).saturating_add(16 * NFA_STATE_BYTES + 64)
+    nfa_cost(hir, fold, costs, refine).saturating_add(16 * NFA_STATE_BYTES + 64)
 }
 
 /// The share of [`nfa_memory_bound`] of one node; with `fold`, of the node as
 /// [`fold_ascii_case`] rewrites it.
-fn nfa_cost(hir: &Hir, fold: bool, refine: &mut Option<&mut ClassCosts>) -> u64 {
+fn nfa_cost(hir: &Hir, fold: bool, costs: &mut ClassCosts, refine: bool) -> u64 {
     use regex_syntax::hir::Literal;
 
     const STATE: u64 = NFA_STATE_BYTES;
@@ -677,19 +731,18 @@ fn nfa_cost(hir: &Hir, fold: bool, refine: &mut Option<&mut ClassCosts>) -> u64 
             2 * STATE + (class.ranges().len() as u64 + added) * TRANSITION
         }
         HirKind::Class(Class::Unicode(class)) => {
-            let own = match refine {
-                Some(costs) => refined_class_cost(class, costs),
-                None => utf8_class_cost(class),
-            };
+            let own = if refine { refined_class_cost(class, costs) } else { costs.counted(class) };
             // Each added ASCII range is a one-byte UTF-8 sequence.
             let added = if fold { folded_ranges(class) } else { 0 };
             own.saturating_add(added * (STATE + TRANSITION + ALTERNATE))
         }
         // Two capture states around the group.
-        HirKind::Capture(capture) => nfa_cost(&capture.sub, fold, refine).saturating_add(2 * STATE),
+        HirKind::Capture(capture) => {
+            nfa_cost(&capture.sub, fold, costs, refine).saturating_add(2 * STATE)
+        }
         HirKind::Concat(parts) => parts
             .iter()
-            .fold(STATE, |total, part| total.saturating_add(nfa_cost(part, fold, refine))),
+            .fold(STATE, |total, part| total.saturating_add(nfa_cost(part, fold, costs, refine))),
         HirKind::Alternation(branches) => {
             // A union with an alternate per branch and an end state; an alternation of literals
             // compiles to a trie instead: at most a few states, a transition and an alternate per
@@ -701,7 +754,7 @@ fn nfa_cost(hir: &Hir, fold: bool, refine: &mut Option<&mut ClassCosts>) -> u64 
                 if let HirKind::Literal(Literal(literal)) = branch.kind() {
                     literal_bytes += literal.len() as u64;
                 }
-                total = total.saturating_add(nfa_cost(branch, fold, refine));
+                total = total.saturating_add(nfa_cost(branch, fold, costs, refine));
             }
             let trie = (3 * (literal_bytes + count) + 4) * STATE
                 + literal_bytes * NFA_TRANSITION_BYTES
@@ -712,7 +765,7 @@ fn nfa_cost(hir: &Hir, fold: bool, refine: &mut Option<&mut ClassCosts>) -> u64 
             // One copy of the body per allowed repetition (`x*`, `x+` and `x?` compile one), and
             // per copy at most a union with two alternates; a few states around them.
             let copies = u64::from(repetition.max.unwrap_or(repetition.min).max(1));
-            let inner = nfa_cost(&repetition.sub, fold, refine);
+            let inner = nfa_cost(&repetition.sub, fold, costs, refine);
             copies
                 .saturating_mul(inner.saturating_add(STATE + 2 * ALTERNATE))
                 .saturating_add(4 * STATE + 6 * ALTERNATE)
@@ -752,7 +805,7 @@ fn utf8_class_cost(class: &regex_syntax::hir::ClassUnicode) -> u64 {
 /// copies are simply chained, and the NFA's fixed states only add).
 fn refined_class_cost(class: &regex_syntax::hir::ClassUnicode, costs: &mut ClassCosts) -> u64 {
     let key: Vec<(char, char)> = class.iter().map(|range| (range.start(), range.end())).collect();
-    if let Some(cost) = costs.0.get(&key) {
+    if let Some(cost) = costs.refined.get(&key) {
         return *cost;
     }
     let counted = utf8_class_cost(class);
@@ -783,7 +836,7 @@ fn refined_class_cost(class: &regex_syntax::hir::ClassUnicode, costs: &mut Class
         if fits(copies * share(middle)) { high = middle } else { low = middle }
     }
     let cost = share(high);
-    costs.0.insert(key, cost);
+    costs.refined.insert(key, cost);
     cost
 }
 
@@ -1034,12 +1087,32 @@ mod tests {
     }
 
     fn check(pattern: &str, case_sensitive: bool) -> Result<Pattern, String> {
+        let (hir, within_nest_limit) = parse_pattern(pattern);
         check_pattern(
             pattern,
-            parse_default(pattern).as_ref(),
+            (hir.as_ref(), within_nest_limit),
             case_sensitive,
             &mut ClassCosts::default(),
         )
+    }
+
+    #[test]
+    fn cached_class_costs_are_the_counted_ones() {
+        let classes: Vec<regex_syntax::hir::ClassUnicode> = [r"\w", r"\d", r"\pL", r"[^\w]", r"\s"]
+            .iter()
+            .map(|pattern| match parse_default(pattern).expect("parses").kind() {
+                HirKind::Class(Class::Unicode(class)) => class.clone(),
+                other => panic!("{pattern} is not a Unicode class: {other:?}"),
+            })
+            .collect();
+        let mut costs = ClassCosts::default();
+        // Twice round, so the second round answers from the cache.
+        for class in classes.iter().chain(&classes) {
+            assert_eq!(costs.counted(class), utf8_class_cost(class));
+        }
+        // `\s` has fewer ranges than the cache takes; the others are cached once each.
+        let cached: usize = costs.counted.values().map(Vec::len).sum();
+        assert_eq!(cached, 4);
     }
 
     #[test]
@@ -1145,11 +1218,14 @@ mod tests {
                         let mid = (low + high) / 2;
                         if nfa_fits(&compiled(mid)) { low = mid } else { high = mid }
                     }
-                    let over = nfa_memory_bound(&parse(high), fold, None).min(nfa_memory_bound(
-                        &parse(high),
-                        fold,
-                        Some(&mut ClassCosts::default()),
-                    ));
+                    let over =
+                        nfa_memory_bound(&parse(high), fold, &mut ClassCosts::default(), false)
+                            .min(nfa_memory_bound(
+                                &parse(high),
+                                fold,
+                                &mut ClassCosts::default(),
+                                true,
+                            ));
                     assert!(
                         over > REGEX_SIZE_LIMIT as u64,
                         "{} (fold {fold}): bound {over} at the first count over the limit",
@@ -1157,7 +1233,7 @@ mod tests {
                     );
                     // Loose bounds would send real patterns to the slow path.
                     let under =
-                        nfa_memory_bound(&parse(low), fold, Some(&mut ClassCosts::default()));
+                        nfa_memory_bound(&parse(low), fold, &mut ClassCosts::default(), true);
                     assert!(
                         under < 4 * REGEX_SIZE_LIMIT as u64,
                         "{} (fold {fold}): bound {under} is far above the limit",
