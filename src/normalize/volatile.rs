@@ -216,23 +216,22 @@ fn number_or_status(line: &str, range: Range<usize>) -> Volatile {
         return Volatile::Mask(range.start - 1..range.end, Placeholder::Number);
     }
     let text = &line[range.clone()];
-    if text.len() == 3 {
-        if let Ok(code) = text.parse::<u16>() {
-            let before = &line[floor_boundary(line, range.start.saturating_sub(24))..range.start];
-            let after = &line[range.end..ceil_boundary(line, range.end + 40)];
-            let explicit = STATUS_AFTER.pick(after).is_match(after)
-                || before
-                    .trim_end_matches(['"', '\'', ':', '=', ' ', '(', '['])
-                    .to_ascii_lowercase()
-                    .ends_with("code")
-                || before.to_ascii_lowercase().contains("status")
-                || before.to_ascii_lowercase().contains("http");
-            let contextual = STATUS_BEFORE.pick(before).is_match(before);
-            if (100..=599).contains(&code) && explicit || (400..=599).contains(&code) && contextual
-            {
-                return Volatile::Status(range, code);
-            }
-        }
+    // Only a number from 100 to 599 can be a status; most three-digit numbers are not, and the
+    // context checks below cost two regex searches.
+    let code = match text.parse::<u16>() {
+        Ok(code) if text.len() == 3 && (100..=599).contains(&code) => code,
+        _ => return Volatile::Mask(range, Placeholder::Number),
+    };
+    let before = &line[floor_boundary(line, range.start.saturating_sub(24))..range.start];
+    let after = &line[range.end..ceil_boundary(line, range.end + 40)];
+    let before_lower = before.to_ascii_lowercase();
+    let explicit =
+        before_lower.trim_end_matches(['"', '\'', ':', '=', ' ', '(', '[']).ends_with("code")
+            || before_lower.contains("status")
+            || before_lower.contains("http")
+            || STATUS_AFTER.pick(after).is_match(after);
+    if explicit || code >= 400 && STATUS_BEFORE.pick(before).is_match(before) {
+        return Volatile::Status(range, code);
     }
     Volatile::Mask(range, Placeholder::Number)
 }
