@@ -3,6 +3,9 @@
 //! an event as soon as it is complete.
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 use super::mapped::MappedText;
 use super::{Event, Line};
@@ -83,24 +86,30 @@ impl Default for Segmenter {
 const MAX_TRACEBACK_LEAD: usize = 48;
 
 /// Where `marker` starts in `text`: at the start, or after a short lead that ends with a blank.
-fn after_short_lead(text: &str, marker: &str) -> Option<usize> {
+fn after_short_lead(text: &str, marker: &Finder<'static>) -> Option<usize> {
     // Only the head can hold it: no need to scan a long line to its end.
-    let mut head = (MAX_TRACEBACK_LEAD + marker.len()).min(text.len());
+    let mut head = (MAX_TRACEBACK_LEAD + marker.needle().len()).min(text.len());
     while !text.is_char_boundary(head) {
         head -= 1;
     }
-    let at = text[..head].find(marker)?;
+    let at = marker.find(&text.as_bytes()[..head])?;
     (at == 0 || at <= MAX_TRACEBACK_LEAD && text[..at].ends_with(' ')).then_some(at)
 }
 
+// Built once: these run on every line, and building a substring searcher per call showed up in
+// profiles.
+static TRACEBACK_HEADER: LazyLock<Finder<'static>> =
+    LazyLock::new(|| Finder::new("Traceback (most recent call last)"));
+static FRAME_FILE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("File \""));
+
 fn is_traceback_start(text: &str) -> bool {
-    after_short_lead(text, "Traceback (most recent call last)").is_some()
+    after_short_lead(text, &TRACEBACK_HEADER).is_some()
 }
 
 /// A frame line that opens a traceback pasted or logged without its header, also behind a
 /// logger's lead (`[jobs.runner] File "/app/x.py", line 3, in load`).
 fn is_headless_traceback_start(text: &str) -> bool {
-    after_short_lead(text, "File \"").is_some_and(|at| text[at..].contains("\", line "))
+    after_short_lead(text, &FRAME_FILE).is_some_and(|at| text[at..].contains("\", line "))
 }
 
 fn is_chain_marker(text: &str) -> bool {
