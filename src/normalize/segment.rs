@@ -112,6 +112,18 @@ fn is_headless_traceback_start(text: &str) -> bool {
     after_short_lead(text, &FRAME_FILE).is_some_and(|at| text[at..].contains("\", line "))
 }
 
+/// A structured log record on one line (`{"ts":..., "level":..., "msg":...}`): a new record,
+/// never the rest of an exception's message. A bare JSON body (`{"error": {...}}`) may be the rest
+/// of the message and is not one.
+fn is_json_log_record(text: &str) -> bool {
+    const RECORD_FIELDS: &[&str] =
+        &["\"level\"", "\"ts\"", "\"time\"", "\"timestamp\"", "\"@timestamp\"", "\"severity\""];
+    text.starts_with("{\"")
+        && text.ends_with('}')
+        && bracket_delta(text) == 0
+        && RECORD_FIELDS.iter().any(|field| text.contains(field))
+}
+
 fn is_chain_marker(text: &str) -> bool {
     text.starts_with("During handling of the above exception")
         || text.starts_with("The above exception was the direct cause")
@@ -197,6 +209,7 @@ impl Segmenter {
                         };
                     } else if line.had_prefix
                         || is_traceback_start(text)
+                        || is_json_log_record(text)
                         || index - final_at > MAX_MESSAGE_LINES
                     {
                         closed.push(self.close_traceback(index));

@@ -55,6 +55,24 @@ litellm.exceptions.BadRequestError: litellm.BadRequestError: LLM Provider NOT pr
 }
 
 #[test]
+fn a_json_log_record_after_a_traceback_is_its_own_event() {
+    // Seen in a generated 1 GiB log: the record after a container's traceback was read as the
+    // rest of the exception's message, and the two together matched a signature neither does.
+    let log = "\
+search-1  | File \"/app/upload.py\", line 4, in <module>
+search-1  |     s3 = boto3.client(\"s3\")
+search-1  | botocore.exceptions.NoRegionError: You must specify a region.
+{\"ts\":\"2025-03-07T11:11:46.901Z\",\"level\":\"error\",\"logger\":\"app\",\"msg\":\"litellm.APIConnectionError: boom\"}
+";
+    let found = events(log);
+    let shapes: Vec<_> = found.iter().map(|event| (event.0, event.1)).collect();
+    assert_eq!(shapes, [(EventKind::Traceback, (1, 3)), (EventKind::JsonLine, (4, 4))]);
+    // A JSON body that is the rest of the message stays with it.
+    let body = "Traceback (most recent call last):\n  File \"x.py\", line 1, in <module>\nopenai.BadRequestError: Error code: 400 -\n{\"error\": {\"message\": \"bad\"}}\n";
+    assert_eq!(events(body).len(), 1, "{:?}", events(body));
+}
+
+#[test]
 fn multi_line_json_body_is_one_event() {
     let log = "\
 Error code: 401 - {
