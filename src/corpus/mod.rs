@@ -75,7 +75,7 @@ impl Corpus {
     }
 
     /// The most signature files one corpus may hold. Building costs time and memory for every
-    /// signature (BENCHMARKS.md: about 20 s and 0.8 GiB at 100,000), so a larger corpus is
+    /// signature (BENCHMARKS.md: seconds of CPU and 0.8 GiB at 100,000), so a larger corpus is
     /// refused before any file is read, instead of tying a server up for minutes.
     pub const MAX_SIGNATURES: usize = 100_000;
 
