@@ -19,6 +19,8 @@ struct Rule {
     hex_only: bool,
 }
 
+/// A rule added here must pass [`may_hold_secret`]: give it a literal in `RULE_LITERALS` or a word
+/// in `CREDENTIAL_WORDS`, and a piece of its shape in the prefilter's property test.
 const RULES: &[Rule] = &[
     // Multi-line PEM blocks are handled by the caller; this catches one-line and escaped forms.
     rule(
