@@ -7,8 +7,9 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
-use regex_syntax::hir::{Class, Hir, HirKind};
+use regex_syntax::hir::{Class, ClassUnicode, Hir, HirKind};
 
+use crate::corpus::Fnv64;
 use crate::corpus::validate::MIN_ANCHOR_BYTES;
 use crate::error::Problem;
 use crate::normalize::HostKind;
@@ -652,28 +653,50 @@ const NFA_TRANSITION_BYTES: u64 = 8;
 /// ... and a union alternate as one state id.
 const NFA_ALTERNATE_BYTES: u64 = 4;
 
-/// Bounds on the NFA memory of Unicode classes, refined by compiling a class alone, per build.
+/// Bounds on the NFA memory of Unicode classes, kept for one build.
 #[derive(Debug, Default)]
 pub(crate) struct ClassCosts {
-    refined: HashMap<ClassRanges, u64>,
+    /// [`measured_class_cost`] of every class measured.
+    refined: CostTable,
     /// [`utf8_class_cost`] of the large classes seen (`\w`, `\d`, `[^"]`...), which recur in
-    /// most patterns of a corpus and cost thousands of UTF-8 sequences each to count; keyed by a
-    /// fingerprint of the ranges, each entry holding the ranges to compare on a hit (no key is
-    /// built or hashed in full for a lookup).
-    counted: HashMap<u64, Vec<(ClassRanges, u64)>>,
+    /// most patterns of a corpus and cost thousands of UTF-8 sequences each to count.
+    counted: CostTable,
 }
-
-/// A Unicode class as its ranges, to key costs by.
-type ClassRanges = Vec<(char, char)>;
 
 impl ClassCosts {
     /// Classes with fewer ranges are counted each time: cheaper than a lookup.
-    const CACHED_FROM_RANGES: usize = 16;
+    const COUNTED_CACHED_FROM_RANGES: usize = 16;
 
-    fn counted(&mut self, class: &regex_syntax::hir::ClassUnicode) -> u64 {
-        let ranges = class.ranges();
-        if ranges.len() < Self::CACHED_FROM_RANGES {
+    fn counted(&mut self, class: &ClassUnicode) -> u64 {
+        if class.ranges().len() < Self::COUNTED_CACHED_FROM_RANGES {
             return utf8_class_cost(class);
+        }
+        self.counted.cost(class, utf8_class_cost)
+    }
+
+    fn refined(&mut self, class: &ClassUnicode) -> u64 {
+        self.refined.cost(class, measured_class_cost)
+    }
+}
+
+/// A Unicode class as its ranges.
+type ClassRanges = Vec<(char, char)>;
+
+/// Costs of classes, found by a fingerprint of their ranges and compared range by range on a hit,
+/// so a lookup builds no key.
+#[derive(Debug, Default)]
+struct CostTable(HashMap<u64, Vec<(ClassRanges, u64)>>);
+
+impl CostTable {
+    fn cost(&mut self, class: &ClassUnicode, compute: fn(&ClassUnicode) -> u64) -> u64 {
+        let ranges = class.ranges();
+        // The count and the outer ranges tell classes apart well enough for a bucket; the full
+        // comparison below decides, so hashing every range of a large class would be waste.
+        let mut fingerprint = Fnv64::default();
+        fingerprint.write(&ranges.len().to_le_bytes());
+        for range in ranges.first().into_iter().chain(ranges.last()) {
+            fingerprint.write(&u32::from(range.start()).to_le_bytes());
+            fingerprint.write(&u32::from(range.end()).to_le_bytes());
         }
         let same = |stored: &[(char, char)]| {
             stored.len() == ranges.len()
@@ -682,15 +705,11 @@ impl ClassCosts {
                     .zip(ranges)
                     .all(|(&(start, end), range)| start == range.start() && end == range.end())
         };
-        let fingerprint = ranges.iter().fold(0xcbf2_9ce4_8422_2325u64, |hash, range| {
-            (hash ^ (u64::from(u32::from(range.start())) << 32 | u64::from(u32::from(range.end()))))
-                .wrapping_mul(0x0000_0100_0000_01b3)
-        });
-        let bucket = self.counted.entry(fingerprint).or_default();
+        let bucket = self.0.entry(fingerprint.value()).or_default();
         if let Some((_, cost)) = bucket.iter().find(|(stored, _)| same(stored)) {
             return *cost;
         }
-        let cost = utf8_class_cost(class);
+        let cost = compute(class);
         bucket.push((ranges.iter().map(|range| (range.start(), range.end())).collect(), cost));
         cost
     }
@@ -731,7 +750,7 @@ fn nfa_cost(hir: &Hir, fold: bool, costs: &mut ClassCosts, refine: bool) -> u64 
             2 * STATE + (class.ranges().len() as u64 + added) * TRANSITION
         }
         HirKind::Class(Class::Unicode(class)) => {
-            let own = if refine { refined_class_cost(class, costs) } else { costs.counted(class) };
+            let own = if refine { costs.refined(class) } else { costs.counted(class) };
             // Each added ASCII range is a one-byte UTF-8 sequence.
             let added = if fold { folded_ranges(class) } else { 0 };
             own.saturating_add(added * (STATE + TRANSITION + ALTERNATE))
@@ -775,7 +794,7 @@ fn nfa_cost(hir: &Hir, fold: bool, costs: &mut ClassCosts, refine: bool) -> u64 
 
 /// How many ranges [`fold_ascii_case`] adds to `class` at most: one per range and letter case it
 /// overlaps.
-fn folded_ranges(class: &regex_syntax::hir::ClassUnicode) -> u64 {
+fn folded_ranges(class: &ClassUnicode) -> u64 {
     class
         .iter()
         .map(|range| {
@@ -789,7 +808,7 @@ fn folded_ranges(class: &regex_syntax::hir::ClassUnicode) -> u64 {
 
 /// At most one state and one transition per byte range of each UTF-8 sequence, and in reverse a
 /// union with one alternate per sequence, plus a start and an end state.
-fn utf8_class_cost(class: &regex_syntax::hir::ClassUnicode) -> u64 {
+fn utf8_class_cost(class: &ClassUnicode) -> u64 {
     let (mut sequences, mut ranges) = (0u64, 0u64);
     for range in class.iter() {
         for sequence in regex_syntax::utf8::Utf8Sequences::new(range.start(), range.end()) {
@@ -803,11 +822,7 @@ fn utf8_class_cost(class: &regex_syntax::hir::ClassUnicode) -> u64 {
 /// [`utf8_class_cost`] tightened by compiling the class alone, repeated, under smaller limits:
 /// when `copies` copies fit both directions under `copies * c`, one copy costs at most `c` (the
 /// copies are simply chained, and the NFA's fixed states only add).
-fn refined_class_cost(class: &regex_syntax::hir::ClassUnicode, costs: &mut ClassCosts) -> u64 {
-    let key: Vec<(char, char)> = class.iter().map(|range| (range.start(), range.end())).collect();
-    if let Some(cost) = costs.refined.get(&key) {
-        return *cost;
-    }
+fn measured_class_cost(class: &ClassUnicode) -> u64 {
     let counted = utf8_class_cost(class);
     let copies = (65_536 / counted).clamp(1, 1024);
     let repeated = Hir::repetition(regex_syntax::hir::Repetition {
@@ -835,15 +850,13 @@ fn refined_class_cost(class: &regex_syntax::hir::ClassUnicode, costs: &mut Class
         let middle = (low + high) / 2;
         if fits(copies * share(middle)) { high = middle } else { low = middle }
     }
-    let cost = share(high);
-    costs.refined.insert(key, cost);
-    cost
+    share(high)
 }
 
 /// `hir` made ASCII case-insensitive: every ASCII letter in a literal becomes a two-letter class,
 /// and every class that holds ASCII letters gains their other case.
 fn fold_ascii_case(hir: &Hir) -> Hir {
-    use regex_syntax::hir::{Capture, ClassUnicode, ClassUnicodeRange, Repetition};
+    use regex_syntax::hir::{Capture, ClassUnicodeRange, Repetition};
 
     match hir.kind() {
         HirKind::Literal(literal) => {
@@ -1098,7 +1111,7 @@ mod tests {
 
     #[test]
     fn cached_class_costs_are_the_counted_ones() {
-        let classes: Vec<regex_syntax::hir::ClassUnicode> = [r"\w", r"\d", r"\pL", r"[^\w]", r"\s"]
+        let classes: Vec<ClassUnicode> = [r"\w", r"\d", r"\pL", r"[^\w]", r"\s"]
             .iter()
             .map(|pattern| match parse_default(pattern).expect("parses").kind() {
                 HirKind::Class(Class::Unicode(class)) => class.clone(),
@@ -1111,7 +1124,7 @@ mod tests {
             assert_eq!(costs.counted(class), utf8_class_cost(class));
         }
         // `\s` has fewer ranges than the cache takes; the others are cached once each.
-        let cached: usize = costs.counted.values().map(Vec::len).sum();
+        let cached: usize = costs.counted.0.values().map(Vec::len).sum();
         assert_eq!(cached, 4);
     }
 

@@ -254,9 +254,10 @@ fn collect_embedded(dir: &Dir<'static>, sources: &mut Vec<(String, String)>) {
     }
 }
 
-/// FNV-1a, 64 bit: a stable content hash for the corpus version (not for security).
+/// FNV-1a, 64 bit: a stable content hash for the corpus version, and the fingerprint of
+/// Unicode classes whose costs the compiler keeps (not for security).
 #[derive(Debug)]
-struct Fnv64(u64);
+pub(crate) struct Fnv64(u64);
 
 impl Default for Fnv64 {
     fn default() -> Self {
@@ -265,11 +266,15 @@ impl Default for Fnv64 {
 }
 
 impl Fnv64 {
-    fn write(&mut self, bytes: &[u8]) {
+    pub(crate) fn write(&mut self, bytes: &[u8]) {
         for byte in bytes {
             self.0 ^= u64::from(*byte);
             self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
         }
+    }
+
+    pub(crate) fn value(&self) -> u64 {
+        self.0
     }
 
     fn hex(&self) -> String {
