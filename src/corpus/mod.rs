@@ -123,6 +123,7 @@ impl Corpus {
         let mut signatures = Vec::new();
         let mut hasher = Fnv64::default();
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        // Refused before copying when the iterator knows its length, and after otherwise.
         let sources = sources.into_iter();
         check_size(sources.size_hint().0)?;
         let mut sources: Vec<(String, String)> = sources
