@@ -89,17 +89,12 @@ done
 summarize() {
   python3 - "$@" <<'EOF'
 import json, sys
+sys.path.insert(0, "benches")
+from oha_counts import counts, milliseconds as ms
 path, label = sys.argv[1], sys.argv[2]
 d = json.load(open(path))
 s, p = d["summary"], d["latencyPercentiles"]
-codes = d.get("statusCodeDistribution") or {}
-errors = d.get("errorDistribution") or {}
-ok = sum(n for c, n in codes.items() if c.startswith("2"))
-non2xx = sum(n for c, n in codes.items() if not c.startswith("2"))
-# Requests still in flight at the deadline are cut by oha, not failed by the server.
-cut = sum(n for e, n in errors.items() if "deadline" in e)
-other = sum(errors.values()) - cut
-ms = lambda v: "-" if v is None else f"{v * 1000:.2f}"
+ok, non2xx, cut, other, errors = counts(d)
 print(f"| {label} | {s['requestsPerSec']:.0f} | {ms(p['p50'])} | {ms(p['p99'])} | {ms(p['p99.9'])} | {ok} | {non2xx} | {other} | {cut} |")
 if other:
     print("errors: " + "; ".join(f"{e}: {n}" for e, n in errors.items()), file=sys.stderr)

@@ -100,14 +100,11 @@ wait "$LOAD"
 
 python3 - "$WORK/oha.json" "$SAMPLES" "$reloads" "$failed_reloads" "$broken_refused" "$broken_served" <<'EOF'
 import json, sys
+sys.path.insert(0, "benches")
+from oha_counts import counts, milliseconds as ms
 oha, rss_path, reloads, failed_reloads, refused, served = sys.argv[1:]
 d = json.load(open(oha))
-codes = d.get("statusCodeDistribution") or {}
-errors = d.get("errorDistribution") or {}
-ok = sum(n for c, n in codes.items() if c.startswith("2"))
-non2xx = sum(n for c, n in codes.items() if not c.startswith("2"))
-cut = sum(n for e, n in errors.items() if "deadline" in e)
-other = sum(errors.values()) - cut
+ok, non2xx, cut, other, errors = counts(d)
 p = d["latencyPercentiles"]
 samples = [tuple(map(int, line.split()[:2])) for line in open(rss_path) if line.strip()]
 # The first minute is warm-up (allocator pools, lazily compiled patterns, the article index).
@@ -115,8 +112,8 @@ warm = [kib for t, kib in samples if t >= 60] or [kib for _, kib in samples]
 first, last, peak = warm[0], warm[-1], max(kib for _, kib in samples)
 drift = (last - first) / first
 print(f"requests: {ok} ok, {non2xx} non-2xx, {other} failed, {cut} cut at the deadline; "
-      f"{d['summary']['requestsPerSec']:.0f} req/s; p50 {p['p50'] * 1000:.2f} ms, "
-      f"p99 {p['p99'] * 1000:.2f} ms, p99.9 {p['p99.9'] * 1000:.2f} ms")
+      f"{d['summary']['requestsPerSec']:.0f} req/s; p50 {ms(p['p50'])} ms, "
+      f"p99 {ms(p['p99'])} ms, p99.9 {ms(p['p99.9'])} ms")
 print(f"reloads under load: {reloads}, failed {failed_reloads}; broken reload refused: {refused}, "
       f"old corpus served meanwhile: {served}")
 print(f"resident memory: {first / 1024:.1f} MiB after warm-up, {last / 1024:.1f} MiB at the end "
