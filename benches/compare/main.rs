@@ -18,6 +18,12 @@
 //!
 //! `compare report --results DIR` renders the runs that `compare.sh` recorded as Markdown.
 
+// The allocator the `errsig` binary runs with, so that `errsig-lib` measures what the service
+// does; the other peers run in the same process with the same allocator.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod report;
 mod truth;
 

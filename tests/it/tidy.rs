@@ -39,6 +39,7 @@ fn core_stays_free_of_adapters_and_side_effects() {
         "anyhow",
         "serde_json",
         "tracing_subscriber",
+        "mimalloc",
         "crate::wire",
         "crate::server",
         "println!",
