@@ -107,13 +107,15 @@ fn candidates(compiled: &Compiled, text: &str) -> Candidates {
     let mut anchored: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     let mut keyworded: Vec<usize> = Vec::new();
     for found in compiled.automaton.find_overlapping_iter(text) {
-        let literal = text[found.range()].to_ascii_lowercase();
-        for (signature, role) in &compiled.owners[found.pattern().as_usize()] {
+        let pattern = found.pattern().as_usize();
+        // The automaton folds ASCII case only, so the match spells the pattern's lower-case text.
+        let literal = compiled.literals[pattern].as_str();
+        for (signature, role) in &compiled.owners[pattern] {
             match role {
                 Role::Anchor => {
                     let anchors = anchored.entry(*signature).or_default();
-                    if !anchors.contains(&literal) {
-                        anchors.push(literal.clone());
+                    if !anchors.iter().any(|known| known == literal) {
+                        anchors.push(literal.to_string());
                     }
                 }
                 Role::Keyword => keyworded.push(*signature),

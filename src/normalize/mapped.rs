@@ -85,8 +85,12 @@ impl MappedText {
     }
 
     fn rebuilt(&self, edits: &[Edit]) -> MappedText {
+        // The exact output length: placeholders are often longer than what they replace, and a
+        // string that grows while it is built is copied again.
+        let removed: usize = edits.iter().map(|edit| edit.range.len()).sum();
+        let added: usize = edits.iter().map(|edit| edit.replacement.len()).sum();
         let mut out = MappedText {
-            text: String::with_capacity(self.text.len()),
+            text: String::with_capacity(self.text.len() - removed + added),
             segments: Vec::with_capacity(self.segments.len() + edits.len() * 2),
             origin: self.origin,
         };
