@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexBuilder};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_syntax::hir::{Class, ClassUnicode, Hir, HirKind};
@@ -24,6 +24,10 @@ const REGEX_NEST_LIMIT: u32 = 64;
 /// Template keywords: how many per template, and how long at least.
 const KEYWORDS_PER_TEMPLATE: usize = 2;
 const MIN_KEYWORD_BYTES: usize = 5;
+
+/// The most bytes of automaton patterns (anchors and keywords) for which the automaton is a DFA.
+/// The DFA has at most one state per byte, so this bounds its table (a few tens of MiB).
+const MAX_DFA_PATTERN_BYTES: usize = 256 * 1024;
 
 /// Why an automaton pattern is there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,6 +199,8 @@ pub(crate) struct Compiled {
     pub(crate) automaton: AhoCorasick,
     /// For each automaton pattern: the signatures it belongs to, and why.
     pub(crate) owners: Vec<Vec<(usize, Role)>>,
+    /// Each automaton pattern's text (lower case): what a match spells, up to ASCII case.
+    pub(crate) literals: Vec<String>,
     /// The template words.
     pub(crate) word_ids: WordIds,
 }
@@ -237,14 +243,20 @@ pub(crate) fn compile(signatures: &[std::sync::Arc<Signature>]) -> Result<Compil
             add(keyword, index, Role::Keyword);
         }
     }
+    // A DFA walks an event faster than the contiguous NFA the crate picks above 100 patterns
+    // (matching 6-9 % faster at 1k and 10k signatures); at 100k signatures its table no longer
+    // fits in cache, the gain is gone, and its build time and memory remain.
+    let pattern_bytes: usize = patterns.iter().map(String::len).sum();
+    let kind = (pattern_bytes <= MAX_DFA_PATTERN_BYTES).then_some(AhoCorasickKind::DFA);
     let automaton = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
+        .kind(kind)
         .match_kind(MatchKind::Standard)
         .build(&patterns)
         .map_err(|error| {
             vec![Problem::new("<corpus>", format!("cannot build the anchor automaton: {error}"))]
         })?;
-    Ok(Compiled { signatures: compiled, automaton, owners, word_ids })
+    Ok(Compiled { signatures: compiled, automaton, owners, literals: patterns, word_ids })
 }
 
 fn compile_signature(
