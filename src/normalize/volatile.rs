@@ -7,6 +7,8 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use regex_automata::{Anchored, Input, Match};
+
 use super::ascii::{Alternatives, Dual};
 
 /// A placeholder kind and the text it puts in the normalized output.
@@ -78,7 +80,8 @@ static VOLATILE: LazyLock<Scanner> = LazyLock::new(|| {
 
 /// Every volatile value, one named group per kind, in order of precedence (an alternation).
 fn volatile_branches() -> Vec<String> {
-    let months = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec";
+    let months = MONTHS.join("|");
+    let request_ids = REQUEST_ID_PREFIXES.join("|");
     vec![
         r#"(?P<url>\b[a-zA-Z][a-zA-Z0-9+.\-]{1,15}://(?:[^\s"'<>`)\]}|\\]|<secret>)+)"#.to_string(),
         r"(?P<email>\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}\b)"
@@ -95,8 +98,7 @@ fn volatile_branches() -> Vec<String> {
               | \[?(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\]?
               | \[::1\](?::\d{1,5})?)"
             .to_string(),
-        r"(?P<rid>\b(?:chatcmpl|cmpl|req|msg|resp|run|call|toolu|batch|file|asst|thread|evt|gen|sess)[\-_][A-Za-z0-9]{6,}\b)"
-            .to_string(),
+        format!(r"(?P<rid>\b(?:{request_ids})[\-_][A-Za-z0-9]{{6,}}\b)"),
         r"(?x)(?P<path>(?:\.{0,2}/[\w.@+\-]+){2,}/?
               | \b[A-Za-z]:\\[\w\\.\ \-]+)"
             .to_string(),
@@ -143,12 +145,108 @@ const FILE_ROOTS: &[&str] = &[
     "nix",
 ];
 
+/// The matches of the volatile alternation in `line`, in order: what `find_iter` gives.
+///
+/// `find_iter` pays a forward and a reverse search for every match, and most lines hold many
+/// (every number is one). On an ASCII line where a match can only start at a few kinds of places
+/// ([`may_start_match`]), an anchored search from each such place, in order, finds the same
+/// matches: the first place where an anchored search succeeds is the leftmost match's start, and
+/// anchored at that start the alternation prefers the same branch and length. An anchored search
+/// needs no reverse search and skips the text between the places.
+fn volatile_matches(line: &str) -> Vec<Match> {
+    let regex = VOLATILE.regex.pick(line);
+    let bytes = line.as_bytes();
+    if !line.is_ascii() || !starts_are_simple(bytes) {
+        return regex.find_iter(line).collect();
+    }
+    let mut found = Vec::new();
+    let mut at = 0;
+    let mut previous_is_word = false;
+    for (index, &byte) in bytes.iter().enumerate() {
+        let is_word = is_word_byte(byte);
+        let starts = index >= at && may_start_match(bytes, index, previous_is_word);
+        previous_is_word = is_word;
+        if !starts {
+            continue;
+        }
+        let input = Input::new(line).span(index..line.len()).anchored(Anchored::Yes);
+        if let Some(candidate) = regex.search(&input) {
+            // Every branch matches at least one byte, so the next search starts past this one.
+            at = candidate.end();
+            found.push(candidate);
+        }
+    }
+    found
+}
+
+/// `\b`'s word bytes on ASCII text.
+fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_'
+}
+
+/// Whether, on the ASCII `bytes`, every branch can start only where [`may_start_match`] looks:
+/// there is no `@` (e-mail), and no `://` (URL), `:\` (Windows path), `[::1]` or seven colons
+/// (IPv6), the branches that may start elsewhere.
+fn starts_are_simple(bytes: &[u8]) -> bool {
+    if memchr::memchr(b'@', bytes).is_some() {
+        return false;
+    }
+    let colons = memchr::memchr_iter(b':', bytes).count();
+    colons == 0
+        || colons < 7
+            && memchr::memmem::find(bytes, b"://").is_none()
+            && memchr::memmem::find(bytes, b":\\").is_none()
+            && memchr::memmem::find(bytes, b"[::1]").is_none()
+}
+
+/// Whether a branch other than the URL, e-mail, IPv6 and Windows-path ones may match from
+/// `index`: a digit at a word start (numbers, timestamps, IPv4 addresses, UUIDs), a word start
+/// with eight hex digits (hex ids, UUIDs), a month name and a blank (syslog time), a request-id
+/// prefix and `-` or `_`, or the `/`, `./` or `../` of a path.
+fn may_start_match(bytes: &[u8], index: usize, previous_is_word: bool) -> bool {
+    let byte = bytes[index];
+    if byte == b'/' {
+        return true;
+    }
+    if byte == b'.' {
+        let next = bytes.get(index + 1..).unwrap_or_default();
+        return next.starts_with(b"/") || next.starts_with(b"./");
+    }
+    if previous_is_word || !is_word_byte(byte) {
+        return false;
+    }
+    if byte.is_ascii_digit() {
+        return true;
+    }
+    let rest = &bytes[index..];
+    // The first byte rules out most words before any list is read.
+    byte.is_ascii_hexdigit()
+        && rest.iter().take(8).take_while(|b| b.is_ascii_hexdigit()).count() == 8
+        || byte.is_ascii_uppercase()
+            && rest.get(3) == Some(&b' ')
+            && MONTHS.iter().any(|month| rest.starts_with(month.as_bytes()))
+        || byte.is_ascii_lowercase()
+            && REQUEST_ID_PREFIXES.iter().any(|prefix| {
+                rest.starts_with(prefix.as_bytes())
+                    && matches!(rest.get(prefix.len()), Some(b'-' | b'_'))
+            })
+}
+
+const MONTHS: [&str; 12] =
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// The prefixes of request ids (`chatcmpl-...`, `req_...`) that the `rid` branch masks.
+const REQUEST_ID_PREFIXES: [&str; 15] = [
+    "chatcmpl", "cmpl", "req", "msg", "resp", "run", "call", "toolu", "batch", "file", "asst",
+    "thread", "evt", "gen", "sess",
+];
+
 /// Scans `line` (already redacted and unescaped) for volatile values.
 pub(crate) fn scan(line: &str) -> Vec<Volatile> {
     let bytes = line.as_bytes();
     let mut found = Vec::new();
     let scanner = &*VOLATILE;
-    for candidate in scanner.regex.pick(line).find_iter(line) {
+    for candidate in volatile_matches(line) {
         let range = candidate.range();
         let text = &line[range.clone()];
         let group = candidate.pattern().as_usize();
@@ -418,6 +516,103 @@ mod tests {
                 .collect();
             assert_eq!(found, expected, "{line:?}");
         }
+    }
+
+    #[test]
+    fn anchored_searches_from_the_start_places_find_what_find_iter_finds() {
+        // Pieces that start, end, or almost form every branch, and the bytes around them.
+        let fragments = [
+            "42",
+            "-7",
+            "1.5.2",
+            "1.",
+            ".5",
+            "10.0.0.1:80",
+            "255.1.2.3",
+            "2024-05-01T10:00:00Z",
+            "2025-03-01 10:00:00,123",
+            "12:34:56",
+            "12:34:56.789",
+            "01/Mar/2025:10:00:00 +0000",
+            "May  1 10:00:00",
+            "Dec 31 23:59:59",
+            "Jan ",
+            "Janx",
+            "deadbeef",
+            "DEADBEEF-",
+            "abcdef12",
+            "123e4567-e89b-12d3-a456-426614174000",
+            "3f2a9c1d88e0",
+            "chatcmpl-AbC123xyz",
+            "req_abcdefg",
+            "req-abc",
+            "run_forever",
+            "xreq_abcdefgh",
+            "call_",
+            "/usr/lib/x.py",
+            "./a/b",
+            "../a/b",
+            ".../x/y",
+            "a/b",
+            "/",
+            "//",
+            "./",
+            "a.b.c",
+            "fe80:0:0:0:0:0:0:1",
+            "[::1]:4000",
+            "https://a.b/c?d=1",
+            "a@b.io",
+            r"C:\x\y",
+            "v1",
+            "x_1",
+            "gpt-4o",
+            "<secret>",
+            "é",
+            "漢",
+            "-",
+            "_",
+            ".",
+            ":",
+            "::",
+            "[",
+            "]",
+            "@",
+            "\\",
+            "\"",
+            "'",
+            ",",
+            "(",
+            ")",
+            "=",
+            " ",
+            "  ",
+            "\t",
+            "a",
+            "Z",
+            "f",
+            "status",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut simple = 0;
+        for _ in 0..40_000 {
+            let mut line = String::new();
+            for _ in 0..next() % 14 {
+                line.push_str(fragments[(next() % fragments.len() as u64) as usize]);
+            }
+            if line.is_ascii() && starts_are_simple(line.as_bytes()) {
+                simple += 1;
+            }
+            let expected: Vec<_> = VOLATILE.regex.pick(&line).find_iter(&line).collect();
+            assert_eq!(volatile_matches(&line), expected, "{line:?}");
+        }
+        // Most lines took the anchored path, so the comparison tested it.
+        assert!(simple > 12_000, "{simple}");
     }
 
     #[test]
