@@ -90,9 +90,11 @@ pub(crate) enum Command {
     ///   errsig serve
     ///   errsig serve --addr 0.0.0.0:8080 --overlay ./my-signatures
     ///   curl -s --data-binary @app.log http://127.0.0.1:8080/match
+    #[cfg(feature = "server")]
     Serve(ServeArgs),
 }
 
+#[cfg(feature = "server")]
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
     /// The address to listen on. The default only accepts local connections.

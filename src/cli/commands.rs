@@ -9,7 +9,7 @@ use errsig::{Corpus, Engine, Problem};
 
 use super::args::{
     Cli, Command, CorpusArgs, CorpusCheckArgs, EvalArgs, ListArgs, MatchArgs, NormalizeArgs,
-    RunArgs, SearchArgs, ServeArgs, ShowArgs, WatchArgs,
+    RunArgs, SearchArgs, ShowArgs, WatchArgs,
 };
 use super::render;
 
@@ -22,6 +22,7 @@ pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search(args) => run_search(args),
         Command::Show(args) => run_show(args),
         Command::List(args) => run_list(args),
+        #[cfg(feature = "server")]
         Command::Serve(args) => run_serve(args),
         Command::Watch(args) => run_watch(args),
         Command::Completions { shell } => {
@@ -303,7 +304,8 @@ fn run_list(args: ListArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
+#[cfg(feature = "server")]
+fn run_serve(args: super::args::ServeArgs) -> anyhow::Result<ExitCode> {
     use errsig::server::{
         AppState, CorpusSource, ServerConfig, router, serve, spawn_sighup_reloader,
         watch_directories,
