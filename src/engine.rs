@@ -11,7 +11,9 @@ use crate::corpus::Corpus;
 use crate::error::{Error, Result};
 use crate::matcher::find_hits;
 use crate::normalize::segment::{self, Segmenter};
-use crate::normalize::{Event, Evidence, Line, LineNormalizer, Normalized, normalize_parts};
+use crate::normalize::{
+    Event, Evidence, Line, LineNormalizer, LineTexts, Normalized, normalize_parts,
+};
 use crate::report::{
     Confidence, InputSummary, Match, MatchReport, Suggestion, SuggestionSource, Truncation,
 };
@@ -306,7 +308,8 @@ impl Engine {
     /// [`Engine::match_text`] with per-call options (how many matches, which confidence bar).
     pub fn match_text_with(&self, text: &str, options: &MatchOptions) -> MatchReport {
         let (parts, truncated) = self.parts(text);
-        let normalized = normalize_parts(text, &parts);
+        // Matching reads a line's normalized text only through its event.
+        let normalized = normalize_parts(text, &parts, LineTexts::Move);
         // Only the first `max_occurrences` hits of a signature are resolved (spans, lines,
         // variables); later ones are only counted, so a log that repeats one error a million
         // times costs no more than it must.
@@ -340,7 +343,7 @@ impl Engine {
     /// Normalizes `text` as matching does (also available as [`crate::normalize()`]).
     pub fn normalize(&self, text: &str) -> Normalized {
         let (parts, _) = self.parts(text);
-        normalize_parts(text, &parts)
+        normalize_parts(text, &parts, LineTexts::Keep)
     }
 
     /// Searches the articles (BM25). The query is parsed leniently: syntax errors come back as
@@ -639,7 +642,7 @@ impl LineMatcher<'_> {
         let engine = self.engine;
         let mut found = Vec::new();
         for closed in closed {
-            let event = segment::build_event(&self.lines, self.base, closed);
+            let event = segment::build_event(&mut self.lines, self.base, closed, LineTexts::Move);
             let hits: Vec<ResolvedHit> =
                 find_hits(&engine.compiled, &event, &self.evidence, engine.config.prefilter)
                     .into_iter()

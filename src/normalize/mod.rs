@@ -20,6 +20,7 @@ pub(crate) use evidence::PROVIDERS;
 pub use evidence::{EvidenceKind, HostKind};
 use mapped::{Edit, MappedText, SegmentKind};
 pub use segment::EventKind;
+pub(crate) use segment::LineTexts;
 use segment::Segmenter;
 
 /// A byte range in the caller's original text. `start <= end` always holds.
@@ -211,12 +212,17 @@ impl Normalized {
 
 /// Normalizes `text`: see the [module docs](self) and `signatures/README.md` for what changes.
 pub fn normalize(text: &str) -> Normalized {
-    normalize_parts(text, std::slice::from_ref(&(0..text.len())))
+    normalize_parts(text, std::slice::from_ref(&(0..text.len())), LineTexts::Keep)
 }
 
 /// Normalizes the given line-aligned byte ranges of `text` as one log, numbering lines as in the
-/// whole text (the head and tail of an input over the size cap).
-pub(crate) fn normalize_parts(text: &str, parts: &[Range<usize>]) -> Normalized {
+/// whole text (the head and tail of an input over the size cap). With [`LineTexts::Move`] the
+/// lines' normalized texts move into the events (and [`Normalized::text`] is empty).
+pub(crate) fn normalize_parts(
+    text: &str,
+    parts: &[Range<usize>],
+    line_texts: LineTexts,
+) -> Normalized {
     let mut out = Normalized::default();
     let mut normalizer = LineNormalizer::default();
     let mut previous_end = 0;
@@ -237,11 +243,11 @@ pub(crate) fn normalize_parts(text: &str, parts: &[Range<usize>]) -> Normalized 
             out.lines.push(line);
             let index = out.lines.len() - 1;
             for closed in segmenter.push(index, &out.lines[index]) {
-                out.events.push(segment::build_event(&out.lines, 0, closed));
+                out.events.push(segment::build_event(&mut out.lines, 0, closed, line_texts));
             }
         }
         for closed in segmenter.finish() {
-            out.events.push(segment::build_event(&out.lines, 0, closed));
+            out.events.push(segment::build_event(&mut out.lines, 0, closed, line_texts));
         }
         previous_end = part.end;
     }

@@ -323,19 +323,37 @@ impl Segmenter {
     }
 }
 
+/// What [`build_event`] leaves in the event's lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LineTexts {
+    /// The lines keep their normalized text (`normalize` shows it).
+    Keep,
+    /// The text moves into the event: matching reads lines only for their display text.
+    Move,
+}
+
 /// Builds the event for `closed` from `lines` (indexed from `base`).
-pub(crate) fn build_event(lines: &[Line], base: usize, closed: Closed) -> Event {
+pub(crate) fn build_event(
+    lines: &mut [Line],
+    base: usize,
+    closed: Closed,
+    line_texts: LineTexts,
+) -> Event {
     let mut text = MappedText::default();
     let mut focus = 0;
     let mut first = true;
     let mut strings = StringState::default();
     if closed.lines.len() == 1 {
-        // Most events are one line: a copy made to size, not grown push by push.
-        text = lines[closed.lines.start - base].text.clone();
+        // Most events are one line: the line's text moved, or a copy made to size.
+        let line = &mut lines[closed.lines.start - base];
+        text = match line_texts {
+            LineTexts::Keep => line.text.clone(),
+            LineTexts::Move => std::mem::take(&mut line.text),
+        };
         first = false;
     }
     for index in closed.lines.clone().skip(usize::from(!first)) {
-        let line = &lines[index - base];
+        let line = &mut lines[index - base];
         if index == closed.focus_line {
             focus = text.as_str().len() + usize::from(!first);
         }
@@ -350,6 +368,10 @@ pub(crate) fn build_event(lines: &[Line], base: usize, closed: Closed) -> Event 
         text.push(separator, newline, &line.text);
         if closed.kind == EventKind::JsonBody {
             strings.scan(line.text.as_str());
+        }
+        if line_texts == LineTexts::Move {
+            // Freed now, its memory serves the lines still to come.
+            line.text = MappedText::default();
         }
         first = false;
     }
