@@ -120,7 +120,12 @@ impl Alternatives {
 
     /// The regex to run on `haystack`.
     pub(crate) fn pick(&self, haystack: &str) -> &meta::Regex {
-        if haystack.is_ascii() { &self.ascii } else { &self.unicode }
+        self.for_ascii(haystack.is_ascii())
+    }
+
+    /// The regex to run on a haystack already known to be ASCII or not.
+    pub(crate) fn for_ascii(&self, ascii: bool) -> &meta::Regex {
+        if ascii { &self.ascii } else { &self.unicode }
     }
 
     /// The pattern number of the branch holding the group named `name`.

@@ -418,6 +418,7 @@ pub(crate) fn text_evidence(line: &str) -> Vec<(std::ops::Range<usize>, Evidence
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize::tests::fragment_lines;
 
     #[test]
     fn classifies_urls() {
@@ -508,18 +509,7 @@ mod tests {
             ".",
         ];
         let regex = regex::Regex::new(&TEXT_EVIDENCE_BRANCHES.join("|")).unwrap();
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        for _ in 0..3000 {
-            let mut line = String::new();
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            for _ in 0..(seed % 8) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                line.push_str(fragments[(seed % fragments.len() as u64) as usize]);
-            }
+        for line in fragment_lines(&fragments, 3000, 7, 0x9e37_79b9_7f4a_7c15) {
             assert_eq!(text_evidence(&line), reference(&regex, &line), "{line:?}");
         }
     }

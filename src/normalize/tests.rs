@@ -2,6 +2,28 @@
 
 use super::*;
 
+/// `count` lines, each of 0 to `max_pieces` fragments drawn by a xorshift generator from `seed`:
+/// input for the tests that compare a fast path with its reference.
+pub(crate) fn fragment_lines(
+    fragments: &[&str],
+    count: usize,
+    max_pieces: u64,
+    mut seed: u64,
+) -> Vec<String> {
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    (0..count)
+        .map(|_| {
+            let pieces = next() % (max_pieces + 1);
+            (0..pieces).map(|_| fragments[(next() % fragments.len() as u64) as usize]).collect()
+        })
+        .collect()
+}
+
 fn events(text: &str) -> Vec<(EventKind, (usize, usize), String)> {
     normalize(text)
         .events()

@@ -154,9 +154,10 @@ const FILE_ROOTS: &[&str] = &[
 /// anchored at that start the alternation prefers the same branch and length. An anchored search
 /// needs no reverse search and skips the text between the places.
 fn volatile_matches(line: &str) -> Vec<Match> {
-    let regex = VOLATILE.regex.pick(line);
+    let ascii = line.is_ascii();
+    let regex = VOLATILE.regex.for_ascii(ascii);
     let bytes = line.as_bytes();
-    if !line.is_ascii() || !starts_are_simple(bytes) {
+    if !ascii || !starts_are_simple(bytes) {
         return regex.find_iter(line).collect();
     }
     let mut found = Vec::new();
@@ -191,12 +192,15 @@ fn starts_are_simple(bytes: &[u8]) -> bool {
     if memchr::memchr(b'@', bytes).is_some() {
         return false;
     }
-    let colons = memchr::memchr_iter(b':', bytes).count();
-    colons == 0
-        || colons < 7
-            && memchr::memmem::find(bytes, b"://").is_none()
-            && memchr::memmem::find(bytes, b":\\").is_none()
-            && memchr::memmem::find(bytes, b"[::1]").is_none()
+    // All four need a colon: one pass over the colons looks at what surrounds each.
+    for (count, at) in memchr::memchr_iter(b':', bytes).enumerate() {
+        let after = &bytes[at + 1..];
+        let ipv6_loopback = at > 0 && bytes[at - 1] == b'[' && after.starts_with(b":1]");
+        if count == 6 || after.starts_with(b"//") || after.starts_with(b"\\") || ipv6_loopback {
+            return false;
+        }
+    }
+    true
 }
 
 /// Whether a branch other than the URL, e-mail, IPv6 and Windows-path ones may match from
@@ -412,6 +416,7 @@ fn ceil_boundary(text: &str, mut index: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize::tests::fragment_lines;
     use regex::Regex;
 
     fn masked(line: &str) -> String {
@@ -492,15 +497,7 @@ mod tests {
             "-",
             " ",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        for _ in 0..3000 {
-            let mut line = String::new();
-            for _ in 0..(seed % 9) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                line.push_str(fragments[(seed % fragments.len() as u64) as usize]);
-            }
+        for line in fragment_lines(&fragments, 3000, 8, 0x2545_f491_4f6c_dd1d) {
             let expected: Vec<_> = combined
                 .captures_iter(&line)
                 .map(|captures| {
@@ -592,19 +589,8 @@ mod tests {
             "f",
             "status",
         ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
         let mut simple = 0;
-        for _ in 0..40_000 {
-            let mut line = String::new();
-            for _ in 0..next() % 14 {
-                line.push_str(fragments[(next() % fragments.len() as u64) as usize]);
-            }
+        for line in fragment_lines(&fragments, 40_000, 13, 0x9e37_79b9_7f4a_7c15) {
             if line.is_ascii() && starts_are_simple(line.as_bytes()) {
                 simple += 1;
             }
